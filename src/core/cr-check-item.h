@@ -1,0 +1,47 @@
+/* cr-check-item.h: one line of the verification checklist
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CR_CHECK_PENDING,
+  CR_CHECK_RUNNING,
+  CR_CHECK_PASSED,
+  CR_CHECK_WARNING,
+  CR_CHECK_FAILED,
+  CR_CHECK_NEEDS_YOU,
+} CrCheckStatus;
+
+GType        cr_check_status_get_type (void) G_GNUC_CONST;
+#define CR_TYPE_CHECK_STATUS (cr_check_status_get_type ())
+/* "pending", "running", … (stable, for --json) */
+const char  *cr_check_status_to_string (CrCheckStatus status);
+
+#define CR_TYPE_CHECK_ITEM (cr_check_item_get_type ())
+G_DECLARE_FINAL_TYPE (CrCheckItem, cr_check_item, CR, CHECK_ITEM, GObject)
+
+CrCheckItem   *cr_check_item_new         (const char    *id,
+                                          const char    *title);
+const char    *cr_check_item_get_id      (CrCheckItem   *self);
+const char    *cr_check_item_get_title   (CrCheckItem   *self);
+CrCheckStatus  cr_check_item_get_status  (CrCheckItem   *self);
+/* What was found, for a person (translated). */
+const char    *cr_check_item_get_detail  (CrCheckItem   *self);
+/* What to do about it; NULL when nothing. */
+const char    *cr_check_item_get_fix     (CrCheckItem   *self);
+/* The troubleshooting row that matches a failure ("401", "404", …), or NULL. */
+const char    *cr_check_item_get_symptom (CrCheckItem   *self);
+
+/* Sets everything at once and notifies once per changed property. */
+void           cr_check_item_update      (CrCheckItem   *self,
+                                          CrCheckStatus  status,
+                                          const char    *detail,
+                                          const char    *fix,
+                                          const char    *symptom);
+
+G_END_DECLS

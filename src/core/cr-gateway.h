@@ -1,0 +1,78 @@
+/* cr-gateway.h: the gateway client
+ *
+ * Every call is async (GTask + GCancellable), has its own deadline and a cap
+ * on the answer's size. TLS errors are never bypassed; a redirect is followed
+ * only to the same https origin, so the Authorization header never travels to
+ * another host or in clear text.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cr-gateway-error.h"
+#include "cr-gateway-parse.h"
+
+G_BEGIN_DECLS
+
+#define CR_GATEWAY_DEFAULT_TIMEOUT   20        /* seconds */
+#define CR_GATEWAY_DEFAULT_MAX_BODY  (1 << 20) /* bytes */
+
+#define CR_TYPE_GATEWAY (cr_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (CrGateway, cr_gateway, CR, GATEWAY, GObject)
+
+/* @base_url is used as given (no repair: that is the checklist's job).
+ * @key is copied and wiped when the gateway is finalized. */
+CrGateway    *cr_gateway_new                  (const char     *base_url,
+                                               const char     *key);
+const char   *cr_gateway_get_base_url         (CrGateway      *self);
+void          cr_gateway_set_timeout          (CrGateway      *self,
+                                               guint           seconds);
+void          cr_gateway_set_max_body         (CrGateway      *self,
+                                               gsize           max_bytes);
+/* "en", "zh-CN" …: sent as Accept-Language. Default: from the locale. */
+void          cr_gateway_set_language         (CrGateway      *self,
+                                               const char     *language);
+/* Tests use this to trust their own throwaway CA; the default is the system's. */
+void          cr_gateway_set_tls_database     (CrGateway      *self,
+                                               GTlsDatabase   *database);
+
+/* GET {base}/models → GPtrArray of CrModel* */
+void          cr_gateway_list_models_async    (CrGateway           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray    *cr_gateway_list_models_finish   (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* POST {base}/chat/completions: one short message, a tiny max_tokens. */
+void          cr_gateway_chat_async           (CrGateway           *self,
+                                               const char          *model,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CrChatResult *cr_gateway_chat_finish          (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* GET {root}/api/usage/token/ */
+void          cr_gateway_token_usage_async    (CrGateway           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CrTokenUsage *cr_gateway_token_usage_finish   (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* GET {root}/api/log/token → GPtrArray of CrLogEntry*, newest first */
+void          cr_gateway_token_logs_async     (CrGateway           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray    *cr_gateway_token_logs_finish    (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+G_END_DECLS

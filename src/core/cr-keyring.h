@@ -1,0 +1,53 @@
+/* cr-keyring.h: the key in the system keyring (libsecret)
+ *
+ * Schema "com.crazyrouter.SetupAssistant", attributes "profile" (e.g.
+ * "cursor") and "base-url". One key per profile.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CR_KEYRING_DEFAULT_PROFILE "cursor"
+
+#define CR_KEYRING_ERROR (cr_keyring_error_quark ())
+
+typedef enum {
+  CR_KEYRING_ERROR_NO_SERVICE,   /* no Secret Service on the session bus */
+  CR_KEYRING_ERROR_LOCKED,       /* the collection stayed locked (prompt dismissed) */
+  CR_KEYRING_ERROR_FAILED,
+} CrKeyringError;
+
+GQuark      cr_keyring_error_quark   (void);
+
+void        cr_keyring_store_async   (const char          *profile,
+                                      const char          *base_url,
+                                      const char          *key,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    cr_keyring_store_finish  (GAsyncResult        *result,
+                                      GError             **error);
+
+/* Returns the key (free with cr_key_free()) or NULL without an error when the
+ * profile has none. @base_url (optional) receives the stored base URL. */
+void        cr_keyring_lookup_async  (const char          *profile,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+char       *cr_keyring_lookup_finish (GAsyncResult        *result,
+                                      char               **base_url,
+                                      GError             **error);
+
+/* TRUE when something was removed. */
+void        cr_keyring_clear_async   (const char          *profile,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    cr_keyring_clear_finish  (GAsyncResult        *result,
+                                      GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+#include "cr-test-gateway.h"

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs one test program in a private world, so `meson test` needs nothing
+# from the desktop it was started in and leaves nothing behind:
+#   - a fresh HOME and XDG dirs (nothing of the user's config is read or written),
+#   - an Xvfb display for tests that open windows,
+#   - a private D-Bus session with gnome-keyring unlocked by a test password,
+#     so libsecret talks to a real Secret Service and never shows a prompt.
+set -eu
+
+world=$(mktemp -d "${TMPDIR:-/tmp}/cr-test.XXXXXX")
+xvfb_pid=
+cleanup () {
+  [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$world"
+}
+trap cleanup EXIT INT TERM
+
+export HOME="$world/home"
+export XDG_RUNTIME_DIR="$world/run"
+export XDG_CONFIG_HOME="$HOME/.config"
+export XDG_DATA_HOME="$HOME/.local/share"
+export XDG_CACHE_HOME="$HOME/.cache"
+export XDG_STATE_HOME="$HOME/.local/state"
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+export CR_TEST_WORLD="$world"
+
+# -displayfd lets Xvfb pick a free display itself: no race between tests
+# running in parallel, unlike xvfb-run -a.
+if [ -z "${CR_TEST_NO_DISPLAY:-}" ] && command -v Xvfb >/dev/null 2>&1; then
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp -noreset \
+    3>"$world/display" 2>"$world/xvfb.log" &
+  xvfb_pid=$!
+  tries=0
+  while [ ! -s "$world/display" ] && [ $tries -lt 100 ]; do
+    sleep 0.05; tries=$((tries + 1))
+  done
+  [ -s "$world/display" ] || { echo "Xvfb did not start:" >&2; cat "$world/xvfb.log" >&2; exit 1; }
+  DISPLAY=":$(cat "$world/display")"
+  export DISPLAY
+fi
+unset WAYLAND_DISPLAY
+
+# Inside the private bus: unlock (and so create) the login keyring first.
+dbus-run-session -- sh -c '
+  printf pw | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
+  exec "$@"' sh "$@"
