@@ -1,4 +1,14 @@
-/* cr-test-gateway.h: a loopback Crazyrouter for tests and the local demo
+/* cr-test-gateway.h: a loopback Crazyrouter for the tests and the local demo
+ *
+ * A SoupServer on 127.0.0.1 (random port) that answers like the real gateway
+ * (../shared/reference/gateway-behaviour.md): allowlist-filtered models,
+ * the 401/403/404 error envelopes, the 200 text/html index page for paths
+ * outside /v1 and /api, chat (plain and SSE), token usage and token logs.
+ * Faults are injected per gateway with cr_test_gateway_set_mode().
+ *
+ * It runs on the thread-default main context of the caller: drive clients
+ * with async calls and iterate the context (a sync client on the same
+ * thread would deadlock).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +18,63 @@
 
 G_BEGIN_DECLS
 
+/* Demo tokens: obviously fake, never real keys. */
+#define CR_TEST_TOKEN_GOOD       "sk-demo-cursor-good"       /* allowlist gpt-5.4, claude-sonnet-4-6; quota cap */
+#define CR_TEST_TOKEN_NARROW     "sk-demo-cursor-narrow"     /* allowlist claude-sonnet-4-6 only: gpt-5.4 → 403 */
+#define CR_TEST_TOKEN_WIDE       "sk-demo-shared-wide"       /* no allowlist, unlimited quota: warnings */
+#define CR_TEST_TOKEN_EXHAUSTED  "sk-demo-cursor-exhausted"  /* quota used up: 401 on /v1, usage still readable */
+#define CR_TEST_TOKEN_IP_LOCKED  "sk-demo-office-only"       /* IP restriction that loopback fails: 403 access_denied */
+
+typedef enum {
+  CR_TEST_MODE_NORMAL,
+  CR_TEST_MODE_HANG,            /* accept, then never answer */
+  CR_TEST_MODE_SLOW_HEADERS,    /* headers trickle, never complete (slowloris) */
+  CR_TEST_MODE_GARBAGE,         /* 200 application/json that is not JSON */
+  CR_TEST_MODE_WRONG_SHAPE,     /* valid JSON, wrong types ("data" an object, strings for numbers) */
+  CR_TEST_MODE_TRUNCATED,       /* JSON cut off in the middle */
+  CR_TEST_MODE_HUGE,            /* a 10 MB body */
+  CR_TEST_MODE_ENDLESS,         /* a chunked body that never ends */
+  CR_TEST_MODE_SERVER_ERROR,    /* 500 with an error envelope */
+  CR_TEST_MODE_BAD_GATEWAY_HTML,/* 502 with an HTML page */
+  CR_TEST_MODE_RATE_LIMITED,    /* 429 with Retry-After: 7 */
+  CR_TEST_MODE_NO_LOGS,         /* /api/log/token answers 404 (deployment without logs) */
+  CR_TEST_MODE_MODEL_UNAVAILABLE, /* chat answers 503 model_not_found */
+  CR_TEST_MODE_REDIRECT_HTTP,   /* 302 to http:// on another port */
+  CR_TEST_MODE_REDIRECT_HOST,   /* 302 to another host (localhost vs 127.0.0.1) */
+  CR_TEST_MODE_HOSTILE_MESSAGE, /* 400 whose message has control chars, markup, RTL marks, 1 MB */
+} CrTestMode;
+
 #define CR_TYPE_TEST_GATEWAY (cr_test_gateway_get_type ())
 G_DECLARE_FINAL_TYPE (CrTestGateway, cr_test_gateway, CR, TEST_GATEWAY, GObject)
+
+/* Listens on 127.0.0.1, port 0 = any free one. With @tls, a throwaway
+ * certificate for 127.0.0.1 is made with openssl in a temporary folder. */
+CrTestGateway *cr_test_gateway_new            (gboolean        tls,
+                                               guint           port,
+                                               GError        **error);
+/* "http://127.0.0.1:PORT/v1" (or https) */
+const char    *cr_test_gateway_get_base_url   (CrTestGateway  *self);
+/* "http://127.0.0.1:PORT" */
+const char    *cr_test_gateway_get_root_url   (CrTestGateway  *self);
+/* For the TLS variant: a database that trusts the throwaway certificate. */
+GTlsDatabase  *cr_test_gateway_get_tls_database (CrTestGateway *self);
+
+void           cr_test_gateway_set_mode       (CrTestGateway  *self,
+                                               CrTestMode      mode);
+/* Delay before every answer, to show what runs concurrently. */
+void           cr_test_gateway_set_latency    (CrTestGateway  *self,
+                                               guint           milliseconds);
+
+/* Requests seen so far (all paths), and the most that were in flight at once. */
+guint          cr_test_gateway_get_request_count (CrTestGateway *self);
+guint          cr_test_gateway_get_max_in_flight (CrTestGateway *self);
+/* How many requests reached @path ("/v1/models", "/api/usage/token/" …). */
+guint          cr_test_gateway_count_path     (CrTestGateway  *self,
+                                               const char     *path);
+/* A header of the most recent request, NULL if absent. */
+const char    *cr_test_gateway_get_last_header (CrTestGateway *self,
+                                               const char     *name);
+/* The most recent request body (chat), NULL if none. */
+GBytes        *cr_test_gateway_get_last_body  (CrTestGateway  *self);
 
 G_END_DECLS

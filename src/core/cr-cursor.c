@@ -1,0 +1,7 @@
+/* cr-cursor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cr-cursor.h"
