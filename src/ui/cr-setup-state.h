@@ -1,0 +1,72 @@
+/* cr-setup-state.h: what the wizard knows, shared by every step
+ *
+ * Non-secret choices (profile, base URL, model, Tab Completion
+ * acknowledgement, last check) are loaded from and saved to GSettings. The
+ * key lives only here, in memory, until it goes to the keyring or the wire.
+ * No GTK in here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cr-checklist.h"
+#include "cr-gateway.h"
+
+G_BEGIN_DECLS
+
+#define CR_TYPE_SETUP_STATE (cr_setup_state_get_type ())
+G_DECLARE_FINAL_TYPE (CrSetupState, cr_setup_state, CR, SETUP_STATE, GObject)
+
+/* @settings may be NULL (tests that do not persist anything). */
+CrSetupState  *cr_setup_state_new               (GSettings     *settings);
+
+/* Properties: "profile", "base-url", "model", "tab-acknowledged",
+ * "key-stored" (a key for the profile is in the keyring), "has-key". */
+const char    *cr_setup_state_get_profile       (CrSetupState  *self);
+void           cr_setup_state_set_profile       (CrSetupState  *self,
+                                                 const char    *profile);
+const char    *cr_setup_state_get_base_url      (CrSetupState  *self);
+void           cr_setup_state_set_base_url      (CrSetupState  *self,
+                                                 const char    *base_url);
+const char    *cr_setup_state_get_model         (CrSetupState  *self);
+void           cr_setup_state_set_model         (CrSetupState  *self,
+                                                 const char    *model);
+gboolean       cr_setup_state_get_tab_acknowledged (CrSetupState *self);
+void           cr_setup_state_set_tab_acknowledged (CrSetupState *self,
+                                                 gboolean       acknowledged);
+gboolean       cr_setup_state_get_key_stored    (CrSetupState  *self);
+void           cr_setup_state_set_key_stored    (CrSetupState  *self,
+                                                 gboolean       stored);
+
+/* The key: copied in, wiped when replaced or when the state dies. Not a
+ * GObject property on purpose, so it never shows up in a notify or a dump. */
+const char    *cr_setup_state_get_key           (CrSetupState  *self);
+void           cr_setup_state_set_key           (CrSetupState  *self,
+                                                 const char    *key);
+gboolean       cr_setup_state_get_has_key       (CrSetupState  *self);
+
+/* A gateway client for the current base URL and key (made anew when either
+ * changes). Tests may install one with a test CA or short timeouts. */
+CrGateway     *cr_setup_state_get_gateway       (CrSetupState  *self);
+void           cr_setup_state_set_gateway       (CrSetupState  *self,
+                                                 CrGateway     *gateway);
+
+/* Results of the steps, NULL until known. Models: GPtrArray of CrModel*. */
+GPtrArray     *cr_setup_state_get_models        (CrSetupState  *self);
+void           cr_setup_state_set_models        (CrSetupState  *self,
+                                                 GPtrArray     *models);
+gboolean       cr_setup_state_model_allowed     (CrSetupState  *self,
+                                                 const char    *model);
+CrChatResult  *cr_setup_state_get_chat_result   (CrSetupState  *self);
+void           cr_setup_state_take_chat_result  (CrSetupState  *self,
+                                                 CrChatResult  *result);
+
+/* The checklist, configured from the state each time it is asked for. */
+CrChecklist   *cr_setup_state_get_checklist     (CrSetupState  *self);
+/* Remembers when the last check finished and whether it passed. */
+void           cr_setup_state_record_check      (CrSetupState  *self,
+                                                 gboolean       ok);
+
+G_END_DECLS
