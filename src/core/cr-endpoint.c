@@ -237,8 +237,15 @@ scan_parse (Scan       *scan,
             const char *text)
 {
   g_autofree char *candidate = NULL;
-  gboolean guessed = scheme_prefix_length (text) == 0;
+  gsize scheme_length = scheme_prefix_length (text);
+  gboolean guessed = scheme_length == 0;
   const char *host;
+
+  /* Checked on the text, so that "file:///x" (no host) is still named. */
+  if (!guessed
+      && g_ascii_strncasecmp (text, "https://", scheme_length) != 0
+      && g_ascii_strncasecmp (text, "http://", scheme_length) != 0)
+    scan_add (scan, CR_ENDPOINT_UNSUPPORTED_SCHEME, TRUE);
 
   candidate = guessed ? g_strconcat ("https://", skip_mangled_scheme (text), NULL)
                       : g_strdup (text);
@@ -336,14 +343,9 @@ scan_uri (Scan       *scan,
   scan->port = g_uri_get_port (scan->uri);
   scan->scheme = g_ascii_strdown (scheme, -1);
 
-  if (scan->found & ISSUE_BIT (CR_ENDPOINT_MISSING_SCHEME))
+  if (scan->found & (ISSUE_BIT (CR_ENDPOINT_MISSING_SCHEME)
+                     | ISSUE_BIT (CR_ENDPOINT_UNSUPPORTED_SCHEME)))
     replace_str (&scan->scheme, guess_scheme (host));
-
-  if (!g_str_equal (scan->scheme, "https") && !g_str_equal (scan->scheme, "http"))
-    {
-      scan_add (scan, CR_ENDPOINT_UNSUPPORTED_SCHEME, TRUE);
-      replace_str (&scan->scheme, guess_scheme (host));
-    }
 
   if (g_uri_get_userinfo (scan->uri) != NULL)
     scan_add (scan, CR_ENDPOINT_CREDENTIALS, TRUE);
@@ -474,6 +476,8 @@ describe_authority (const Scan *scan)
 static char *
 not_official_message (const Scan *scan)
 {
+  g_autofree char *path = NULL;
+
   if (g_ascii_strcasecmp (g_uri_get_host (scan->uri), OFFICIAL_HOST) != 0)
     {
       g_autofree char *where = describe_authority (scan);
@@ -490,10 +494,14 @@ not_official_message (const Scan *scan)
                               "otherwise use %s."),
                             scan->port, CR_DEFAULT_BASE_URL);
 
+  path = g_uri_unescape_string (scan->path, NULL);
+  if (path == NULL || !g_utf8_validate (path, -1, NULL))
+    replace_str (&path, scan->path);
+
   return g_strdup_printf (_("This address uses the path %s rather than /v1. "
                             "That is fine for a gateway set up that way on purpose; "
                             "otherwise use %s."),
-                          scan->path, CR_DEFAULT_BASE_URL);
+                          path, CR_DEFAULT_BASE_URL);
 }
 
 static char *
