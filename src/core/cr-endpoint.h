@@ -38,7 +38,8 @@ typedef struct {
   CrEndpointIssue issue;
   CrSeverity      severity;
   char           *message;    /* translated, for a person; never NULL */
-  char           *input;      /* what was typed, trimmed of surrounding white space */
+  char           *input;      /* what was typed, trimmed of surrounding white space
+                               * (cut to 2048 bytes, and made valid UTF-8) */
   char           *fixed_url;  /* every fixable problem repaired; NULL when none can be */
 } CrEndpointDiagnosis;
 
@@ -56,7 +57,9 @@ char     *cr_endpoint_join          (const char *base_url,
                                      const char *path);
 
 /* The gateway's own /api routes live at the host root, beside /v1:
- * "https://crazyrouter.com/v1" + "/api/usage/token/" -> "https://crazyrouter.com/api/usage/token/". */
+ * "https://crazyrouter.com/v1" + "/api/usage/token/" -> "https://crazyrouter.com/api/usage/token/".
+ * A prefix before /v1 stays ("https://h/proxy/v1" -> "https://h/proxy/api/…"); user info,
+ * query and fragment are dropped. NULL when @base_url has no host or cannot be parsed. */
 char     *cr_endpoint_api_url       (const char *base_url,
                                      const char *api_path);
 
