@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "cr-check-item.h"
+#include "cr-endpoint.h"
 #include "cr-gateway.h"
 
 G_BEGIN_DECLS
@@ -70,5 +71,15 @@ gboolean       cr_checklist_get_ok            (CrChecklist   *self);
 GPtrArray     *cr_checklist_get_models        (CrChecklist   *self);
 CrChatResult  *cr_checklist_get_chat_result   (CrChecklist   *self);
 CrTokenUsage  *cr_checklist_get_token_usage   (CrChecklist   *self);
+
+/* The runner's verdicts that need no network, as pure functions: the tests
+ * drive them with every case, and a page may show a base URL's verdict
+ * while the person types. @now is Unix seconds (for the expiry date). */
+void           cr_checklist_judge_base_url    (CrCheckItem               *item,
+                                               const CrEndpointDiagnosis *diagnosis);
+void           cr_checklist_judge_quota       (CrCheckItem               *item,
+                                               const CrTokenUsage        *usage,
+                                               const char                *model,
+                                               gint64                     now);
 
 G_END_DECLS
