@@ -48,7 +48,8 @@ void           cr_setup_state_set_key           (CrSetupState  *self,
 gboolean       cr_setup_state_get_has_key       (CrSetupState  *self);
 
 /* A gateway client for the current base URL and key (made anew when either
- * changes). Tests may install one with a test CA or short timeouts. */
+ * changes; never NULL). Tests may install one with a test CA or short
+ * timeouts; it is dropped like any other when the base URL or key changes. */
 CrGateway     *cr_setup_state_get_gateway       (CrSetupState  *self);
 void           cr_setup_state_set_gateway       (CrSetupState  *self,
                                                  CrGateway     *gateway);
@@ -68,5 +69,8 @@ CrChecklist   *cr_setup_state_get_checklist     (CrSetupState  *self);
 /* Remembers when the last check finished and whether it passed. */
 void           cr_setup_state_record_check      (CrSetupState  *self,
                                                  gboolean       ok);
+/* Unix seconds of the last finished check, 0 when never. */
+gint64         cr_setup_state_get_last_check_time (CrSetupState *self);
+gboolean       cr_setup_state_get_last_check_ok (CrSetupState  *self);
 
 G_END_DECLS

@@ -1,0 +1,392 @@
+/* cr-page.c: one step of the assistant
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cr-page.h"
+
+typedef struct
+{
+  char         *id;
+  char         *title;
+  char         *next_label;
+  CrSetupState *state;
+  gboolean      complete;
+} CrPagePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (CrPage, cr_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TITLE,
+  PROP_COMPLETE,
+  PROP_NEXT_LABEL,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  JUMP,
+  ADVANCE,
+  TOAST,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* g_set_str() arrived in GLib 2.76; the floor is 2.74. */
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/* Pages without work to do on Next complete at once. */
+static void
+cr_page_real_apply_async (CrPage              *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cr_page_real_apply_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+cr_page_real_apply_finish (CrPage        *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+cr_page_finalize (GObject *object)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
+
+  g_clear_pointer (&priv->id, g_free);
+  g_clear_pointer (&priv->title, g_free);
+  g_clear_pointer (&priv->next_label, g_free);
+
+  G_OBJECT_CLASS (cr_page_parent_class)->finalize (object);
+}
+
+static void
+cr_page_dispose (GObject *object)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
+
+  g_clear_object (&priv->state);
+
+  G_OBJECT_CLASS (cr_page_parent_class)->dispose (object);
+}
+
+static void
+cr_page_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  CrPage *self = CR_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, cr_page_get_id (self));
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, cr_page_get_title (self));
+      break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, cr_page_get_complete (self));
+      break;
+    case PROP_NEXT_LABEL:
+      g_value_set_string (value, cr_page_get_next_label (self));
+      break;
+    case PROP_STATE:
+      g_value_set_object (value, cr_page_get_state (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_page_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  CrPage *self = CR_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      cr_page_set_id (self, g_value_get_string (value));
+      break;
+    case PROP_TITLE:
+      cr_page_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_COMPLETE:
+      cr_page_set_complete (self, g_value_get_boolean (value));
+      break;
+    case PROP_NEXT_LABEL:
+      cr_page_set_next_label (self, g_value_get_string (value));
+      break;
+    case PROP_STATE:
+      cr_page_set_state (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_page_class_init (CrPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cr_page_dispose;
+  object_class->finalize = cr_page_finalize;
+  object_class->get_property = cr_page_get_property;
+  object_class->set_property = cr_page_set_property;
+
+  klass->apply_async = cr_page_real_apply_async;
+  klass->apply_finish = cr_page_real_apply_finish;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEXT_LABEL] =
+    g_param_spec_string ("next-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[JUMP] =
+    g_signal_new ("jump", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[ADVANCE] =
+    g_signal_new ("advance", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+cr_page_init (CrPage *self)
+{
+}
+
+const char *
+cr_page_get_id (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), NULL);
+
+  return priv->id;
+}
+
+void
+cr_page_set_id (CrPage     *self,
+                const char *id)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (set_string (&priv->id, id))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+const char *
+cr_page_get_title (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), NULL);
+
+  return priv->title;
+}
+
+void
+cr_page_set_title (CrPage     *self,
+                   const char *title)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (set_string (&priv->title, title))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+gboolean
+cr_page_get_complete (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), FALSE);
+
+  return priv->complete;
+}
+
+void
+cr_page_set_complete (CrPage   *self,
+                      gboolean  complete)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  complete = !!complete;
+  if (priv->complete == complete)
+    return;
+
+  priv->complete = complete;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+}
+
+const char *
+cr_page_get_next_label (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), NULL);
+
+  return priv->next_label;
+}
+
+void
+cr_page_set_next_label (CrPage     *self,
+                        const char *label)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (set_string (&priv->next_label, label))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_LABEL]);
+}
+
+CrSetupState *
+cr_page_get_state (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), NULL);
+
+  return priv->state;
+}
+
+void
+cr_page_set_state (CrPage       *self,
+                   CrSetupState *state)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+  g_return_if_fail (state == NULL || CR_IS_SETUP_STATE (state));
+
+  if (g_set_object (&priv->state, state))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+cr_page_jump_to (CrPage     *self,
+                 const char *page_id)
+{
+  g_return_if_fail (CR_IS_PAGE (self));
+  g_return_if_fail (page_id != NULL);
+
+  g_signal_emit (self, signals[JUMP], 0, page_id);
+}
+
+void
+cr_page_advance (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (priv->complete)
+    g_signal_emit (self, signals[ADVANCE], 0);
+}
+
+void
+cr_page_toast (CrPage     *self,
+               const char *message)
+{
+  g_return_if_fail (CR_IS_PAGE (self));
+  g_return_if_fail (message != NULL);
+
+  g_signal_emit (self, signals[TOAST], 0, message);
+}
+
+void
+cr_page_shown (CrPage *self)
+{
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (CR_PAGE_GET_CLASS (self)->shown != NULL)
+    CR_PAGE_GET_CLASS (self)->shown (self);
+}
+
+void
+cr_page_apply_async (CrPage              *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  CrPageClass *klass;
+
+  g_return_if_fail (CR_IS_PAGE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  /* A subclass that sets apply_async to NULL has nothing to do either. */
+  klass = CR_PAGE_GET_CLASS (self);
+  if (klass->apply_async == NULL)
+    cr_page_real_apply_async (self, cancellable, callback, user_data);
+  else
+    klass->apply_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+cr_page_apply_finish (CrPage        *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  CrPageClass *klass;
+
+  g_return_val_if_fail (CR_IS_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  klass = CR_PAGE_GET_CLASS (self);
+  if (klass->apply_async == NULL || klass->apply_finish == NULL ||
+      g_async_result_is_tagged (result, cr_page_real_apply_async))
+    return cr_page_real_apply_finish (self, result, error);
+
+  return klass->apply_finish (self, result, error);
+}

@@ -1,0 +1,523 @@
+/* cr-setup-state.c: what the wizard knows, shared by every step
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cr-endpoint.h"
+#include "cr-key.h"
+#include "cr-keyring.h"
+#include "cr-setup-state.h"
+
+struct _CrSetupState
+{
+  GObject       parent_instance;
+
+  GSettings    *settings;   /* NULL: nothing persists */
+
+  char         *profile;
+  char         *base_url;
+  char         *model;
+  gboolean      tab_acknowledged;
+  gboolean      key_stored;
+  gint64        last_check_time;
+  gboolean      last_check_ok;
+
+  char         *key;        /* wiped with cr_key_free() */
+  CrGateway    *gateway;    /* for base_url + key, made on demand */
+  gboolean      installed;  /* the gateway came from set_gateway() */
+  CrChecklist  *checklist;
+  GPtrArray    *models;
+  CrChatResult *chat_result;
+};
+
+G_DEFINE_FINAL_TYPE (CrSetupState, cr_setup_state, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PROFILE,
+  PROP_BASE_URL,
+  PROP_MODEL,
+  PROP_TAB_ACKNOWLEDGED,
+  PROP_KEY_STORED,
+  PROP_HAS_KEY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+save_string (CrSetupState *self,
+             const char   *key,
+             const char   *value)
+{
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, key, value != NULL ? value : "");
+}
+
+/* Results found with another key or base URL no longer hold. */
+static void
+forget_connection (CrSetupState *self)
+{
+  g_clear_object (&self->gateway);
+  self->installed = FALSE;
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_clear_pointer (&self->chat_result, cr_chat_result_free);
+}
+
+static void
+cr_setup_state_dispose (GObject *object)
+{
+  CrSetupState *self = CR_SETUP_STATE (object);
+
+  forget_connection (self);
+  g_clear_object (&self->checklist);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cr_setup_state_parent_class)->dispose (object);
+}
+
+static void
+cr_setup_state_finalize (GObject *object)
+{
+  CrSetupState *self = CR_SETUP_STATE (object);
+
+  g_clear_pointer (&self->key, cr_key_free);
+  g_clear_pointer (&self->profile, g_free);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->model, g_free);
+
+  G_OBJECT_CLASS (cr_setup_state_parent_class)->finalize (object);
+}
+
+static void
+cr_setup_state_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CrSetupState *self = CR_SETUP_STATE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      g_value_set_string (value, self->profile);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+    case PROP_TAB_ACKNOWLEDGED:
+      g_value_set_boolean (value, self->tab_acknowledged);
+      break;
+    case PROP_KEY_STORED:
+      g_value_set_boolean (value, self->key_stored);
+      break;
+    case PROP_HAS_KEY:
+      g_value_set_boolean (value, cr_setup_state_get_has_key (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_setup_state_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CrSetupState *self = CR_SETUP_STATE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      cr_setup_state_set_profile (self, g_value_get_string (value));
+      break;
+    case PROP_BASE_URL:
+      cr_setup_state_set_base_url (self, g_value_get_string (value));
+      break;
+    case PROP_MODEL:
+      cr_setup_state_set_model (self, g_value_get_string (value));
+      break;
+    case PROP_TAB_ACKNOWLEDGED:
+      cr_setup_state_set_tab_acknowledged (self, g_value_get_boolean (value));
+      break;
+    case PROP_KEY_STORED:
+      cr_setup_state_set_key_stored (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_setup_state_class_init (CrSetupStateClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = cr_setup_state_dispose;
+  object_class->finalize = cr_setup_state_finalize;
+  object_class->get_property = cr_setup_state_get_property;
+  object_class->set_property = cr_setup_state_set_property;
+
+  properties[PROP_PROFILE] =
+    g_param_spec_string ("profile", NULL, NULL, CR_KEYRING_DEFAULT_PROFILE, flags);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, CR_DEFAULT_BASE_URL, flags);
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, CR_DEFAULT_MODEL, flags);
+  properties[PROP_TAB_ACKNOWLEDGED] =
+    g_param_spec_boolean ("tab-acknowledged", NULL, NULL, FALSE, flags);
+  properties[PROP_KEY_STORED] =
+    g_param_spec_boolean ("key-stored", NULL, NULL, FALSE, flags);
+  properties[PROP_HAS_KEY] =
+    g_param_spec_boolean ("has-key", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cr_setup_state_init (CrSetupState *self)
+{
+  self->profile = g_strdup (CR_KEYRING_DEFAULT_PROFILE);
+  self->base_url = g_strdup (CR_DEFAULT_BASE_URL);
+  self->model = g_strdup (CR_DEFAULT_MODEL);
+}
+
+/* An empty string in GSettings means "not chosen": keep the default. */
+static void
+load_string (GSettings   *settings,
+             const char  *key,
+             char       **field)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  if (value != NULL && *value != '\0')
+    set_string (field, value);
+}
+
+CrSetupState *
+cr_setup_state_new (GSettings *settings)
+{
+  CrSetupState *self;
+
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (CR_TYPE_SETUP_STATE, NULL);
+  if (settings == NULL)
+    return self;
+
+  self->settings = g_object_ref (settings);
+  load_string (settings, "profile", &self->profile);
+  load_string (settings, "base-url", &self->base_url);
+  load_string (settings, "model", &self->model);
+  self->tab_acknowledged = g_settings_get_boolean (settings, "tab-acknowledged");
+  self->last_check_time = g_settings_get_int64 (settings, "last-check-time");
+  self->last_check_ok = g_settings_get_boolean (settings, "last-check-ok");
+
+  return self;
+}
+
+const char *
+cr_setup_state_get_profile (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->profile;
+}
+
+void
+cr_setup_state_set_profile (CrSetupState *self,
+                            const char   *profile)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (!set_string (&self->profile, profile))
+    return;
+
+  save_string (self, "profile", profile);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+const char *
+cr_setup_state_get_base_url (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->base_url;
+}
+
+void
+cr_setup_state_set_base_url (CrSetupState *self,
+                             const char   *base_url)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (!set_string (&self->base_url, base_url))
+    return;
+
+  forget_connection (self);
+  save_string (self, "base-url", base_url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+const char *
+cr_setup_state_get_model (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->model;
+}
+
+void
+cr_setup_state_set_model (CrSetupState *self,
+                          const char   *model)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (!set_string (&self->model, model))
+    return;
+
+  save_string (self, "model", model);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+gboolean
+cr_setup_state_get_tab_acknowledged (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
+
+  return self->tab_acknowledged;
+}
+
+void
+cr_setup_state_set_tab_acknowledged (CrSetupState *self,
+                                     gboolean      acknowledged)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  acknowledged = !!acknowledged;
+  if (self->tab_acknowledged == acknowledged)
+    return;
+
+  self->tab_acknowledged = acknowledged;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "tab-acknowledged", acknowledged);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAB_ACKNOWLEDGED]);
+}
+
+gboolean
+cr_setup_state_get_key_stored (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
+
+  return self->key_stored;
+}
+
+void
+cr_setup_state_set_key_stored (CrSetupState *self,
+                               gboolean      stored)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  stored = !!stored;
+  if (self->key_stored == stored)
+    return;
+
+  self->key_stored = stored;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STORED]);
+}
+
+const char *
+cr_setup_state_get_key (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->key;
+}
+
+void
+cr_setup_state_set_key (CrSetupState *self,
+                        const char   *key)
+{
+  gboolean had_key;
+
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (key != NULL && *key == '\0')
+    key = NULL;
+  if (g_strcmp0 (self->key, key) == 0)
+    return;
+
+  had_key = self->key != NULL;
+  g_clear_pointer (&self->key, cr_key_free);
+  self->key = g_strdup (key);
+  forget_connection (self);
+
+  if (had_key != (self->key != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_KEY]);
+}
+
+gboolean
+cr_setup_state_get_has_key (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
+
+  return self->key != NULL;
+}
+
+CrGateway *
+cr_setup_state_get_gateway (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  /* Without a key the gateway still answers (401), so callers need no
+   * special case and the user still gets a typed error with a fix. */
+  if (self->gateway == NULL)
+    self->gateway = cr_gateway_new (self->base_url != NULL ? self->base_url : "",
+                                    self->key != NULL ? self->key : "");
+
+  return self->gateway;
+}
+
+void
+cr_setup_state_set_gateway (CrSetupState *self,
+                            CrGateway    *gateway)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+  g_return_if_fail (gateway == NULL || CR_IS_GATEWAY (gateway));
+
+  g_set_object (&self->gateway, gateway);
+  self->installed = gateway != NULL;
+}
+
+GPtrArray *
+cr_setup_state_get_models (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->models;
+}
+
+void
+cr_setup_state_set_models (CrSetupState *self,
+                           GPtrArray    *models)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (models != NULL)
+    g_ptr_array_ref (models);
+  g_clear_pointer (&self->models, g_ptr_array_unref);
+  self->models = models;
+}
+
+gboolean
+cr_setup_state_model_allowed (CrSetupState *self,
+                              const char   *model)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (self->models == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      CrModel *m = g_ptr_array_index (self->models, i);
+
+      if (g_strcmp0 (m->id, model) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+CrChatResult *
+cr_setup_state_get_chat_result (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->chat_result;
+}
+
+void
+cr_setup_state_take_chat_result (CrSetupState *self,
+                                 CrChatResult *result)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  if (self->chat_result == result)
+    return;
+
+  g_clear_pointer (&self->chat_result, cr_chat_result_free);
+  self->chat_result = result;
+}
+
+CrChecklist *
+cr_setup_state_get_checklist (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  if (self->checklist == NULL)
+    self->checklist = cr_checklist_new ();
+
+  /* One checklist, so a view bound to it stays bound; its inputs follow
+   * the state each time. An installed gateway (a test CA, short timeouts)
+   * applies to the checklist too; otherwise the runner makes its own, and
+   * so reports a missing key as such. */
+  cr_checklist_set_base_url (self->checklist, self->base_url);
+  cr_checklist_set_key (self->checklist, self->key);
+  cr_checklist_set_model (self->checklist, self->model);
+  cr_checklist_set_tab_acknowledged (self->checklist, self->tab_acknowledged);
+  cr_checklist_set_gateway (self->checklist, self->installed ? self->gateway : NULL);
+
+  return self->checklist;
+}
+
+void
+cr_setup_state_record_check (CrSetupState *self,
+                             gboolean      ok)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  self->last_check_time = g_get_real_time () / G_USEC_PER_SEC;
+  self->last_check_ok = !!ok;
+
+  if (self->settings == NULL)
+    return;
+
+  g_settings_set_int64 (self->settings, "last-check-time", self->last_check_time);
+  g_settings_set_boolean (self->settings, "last-check-ok", self->last_check_ok);
+}
+
+gint64
+cr_setup_state_get_last_check_time (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), 0);
+
+  return self->last_check_time;
+}
+
+gboolean
+cr_setup_state_get_last_check_ok (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
+
+  return self->last_check_ok;
+}
