@@ -1,0 +1,543 @@
+/* cr-window.c: the assistant frame
+ *
+ * Owns the steps (one table below), the history for Back, and the Next
+ * button's apply() run with its spinner and Cancel. Pages never see each
+ * other: they talk to the frame through CrPage's signals and properties.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cr-window.h"
+#include "cr-welcome-page.h"
+#include "cr-token-page.h"
+#include "cr-key-page.h"
+#include "cr-verify-page.h"
+/* E2: #include "cr-model-page.h" */
+/* E2: #include "cr-keyring-page.h" */
+/* E2: #include "cr-cursor-page.h" */
+/* E2: #include "cr-checklist-page.h" */
+
+typedef struct
+{
+  const char *id;
+  GType     (*get_type) (void);
+} CrStep;
+
+/* The order of the steps: the only place it is written down. */
+static const CrStep steps[] = {
+  { "welcome",   cr_welcome_page_get_type },
+  { "token",     cr_token_page_get_type },
+  { "key",       cr_key_page_get_type },
+  { "verify",    cr_verify_page_get_type },
+  /* E2: { "model",     cr_model_page_get_type }, */
+  /* E2: { "keyring",   cr_keyring_page_get_type }, */
+  /* E2: { "cursor",    cr_cursor_page_get_type }, */
+  /* E2: { "checklist", cr_checklist_page_get_type }, */
+};
+
+struct _CrWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *back_button;
+  GtkWidget            *next_button;
+  GtkWidget            *busy_box;
+  GtkWidget            *cancel_button;
+  GtkSpinner           *spinner;
+  GtkStack             *stack;
+
+  CrSetupState         *state;
+  GPtrArray            *pages;        /* CrPage*, in step order */
+  GArray               *history;      /* guint: steps to go Back to */
+  guint                 current;
+  GCancellable         *apply_cancellable;  /* set while busy */
+};
+
+G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_PAGE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  CrWindow     *window;
+  CrPage       *page;
+  GCancellable *cancellable;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_object (&data->window);
+  g_clear_object (&data->page);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+static CrPage *
+page_at (CrWindow *self,
+         guint     index)
+{
+  return g_ptr_array_index (self->pages, index);
+}
+
+static gboolean
+is_last (CrWindow *self)
+{
+  return self->current + 1 == self->pages->len;
+}
+
+static void
+update_header (CrWindow *self)
+{
+  CrPage *page = page_at (self, self->current);
+  const char *label = cr_page_get_next_label (page);
+  gboolean busy = self->apply_cancellable != NULL;
+  g_autofree char *step = NULL;
+
+  /* Translators: the step indicator under the page title. */
+  step = g_strdup_printf (_("Step %u of %u"), self->current + 1, self->pages->len);
+  adw_window_title_set_title (self->window_title,
+                              cr_page_get_title (page) != NULL ? cr_page_get_title (page) : "");
+  adw_window_title_set_subtitle (self->window_title, step);
+
+  if (label == NULL)
+    label = is_last (self) ? _("_Done") : _("_Next");
+  gtk_button_set_label (GTK_BUTTON (self->next_button), label);
+
+  gtk_widget_set_visible (self->next_button, !busy);
+  gtk_widget_set_visible (self->busy_box, busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (self->back_button, self->history->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
+                                 !busy && cr_page_get_complete (page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.back",
+                                 self->history->len > 0);
+}
+
+static gboolean
+focus_is_inside (CrWindow  *self,
+                 GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static void
+set_busy (CrWindow     *self,
+          GCancellable *cancellable)
+{
+  CrPage *page = page_at (self, self->current);
+  gboolean had_focus = focus_is_inside (self, self->next_button) ||
+                       focus_is_inside (self, self->busy_box);
+
+  g_set_object (&self->apply_cancellable, cancellable);
+
+  /* The form is greyed out while its work runs, like GNOME Online Accounts. */
+  gtk_widget_set_sensitive (GTK_WIDGET (page), cancellable == NULL);
+  update_header (self);
+
+  /* Keep the keyboard where the user was: Next and Cancel swap places. */
+  if (had_focus)
+    gtk_widget_grab_focus (cancellable != NULL ? self->cancel_button : self->next_button);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Returns control at once: the page's late answer is ignored. */
+static void
+cancel_apply (CrWindow *self)
+{
+  if (self->apply_cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (self->apply_cancellable);
+  set_busy (self, NULL);
+}
+
+static void
+show_step (CrWindow *self,
+           guint     index,
+           gboolean  remember)
+{
+  CrPage *page;
+
+  cancel_apply (self);
+
+  if (remember && index != self->current)
+    {
+      /* Going to a step already in the history (a jump back) shortens it,
+       * so Back never loops. */
+      for (guint i = 0; i < self->history->len; i++)
+        if (g_array_index (self->history, guint, i) == index)
+          {
+            g_array_set_size (self->history, i);
+            remember = FALSE;
+            break;
+          }
+      if (remember)
+        g_array_append_val (self->history, self->current);
+    }
+
+  self->current = index;
+  page = page_at (self, index);
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  update_header (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+
+  cr_page_shown (page);
+
+  /* A page may take the focus in shown(); otherwise Enter means Next. */
+  if (!focus_is_inside (self, GTK_WIDGET (page)) &&
+      !(gtk_widget_is_sensitive (self->next_button) &&
+        gtk_widget_grab_focus (self->next_button)))
+    gtk_widget_child_focus (GTK_WIDGET (page), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+apply_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ApplyData *data = user_data;
+  CrWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = cr_page_apply_finish (data->page, result, &error);
+
+  /* Cancelled, or the user has moved on: this answer is stale. */
+  if (g_cancellable_is_cancelled (data->cancellable) ||
+      self->apply_cancellable != data->cancellable)
+    goto out;
+
+  set_busy (self, NULL);
+
+  /* On failure the page shows what went wrong and the user stays. */
+  if (!ok)
+    goto out;
+
+  if (is_last (self))
+    gtk_window_close (GTK_WINDOW (self));
+  else
+    show_step (self, self->current + 1, TRUE);
+
+out:
+  apply_data_free (data);
+}
+
+static void
+go_next (CrWindow *self)
+{
+  CrPage *page = page_at (self, self->current);
+  g_autoptr(GCancellable) cancellable = NULL;
+  ApplyData *data;
+
+  if (self->apply_cancellable != NULL || !cr_page_get_complete (page))
+    return;
+
+  cancellable = g_cancellable_new ();
+  set_busy (self, cancellable);
+
+  data = g_new0 (ApplyData, 1);
+  data->window = g_object_ref (self);
+  data->page = g_object_ref (page);
+  data->cancellable = g_object_ref (cancellable);
+  cr_page_apply_async (page, cancellable, apply_cb, data);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  go_next (CR_WINDOW (widget));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrWindow *self = CR_WINDOW (widget);
+  guint previous;
+
+  if (self->history->len == 0)
+    return;
+
+  previous = g_array_index (self->history, guint, self->history->len - 1);
+  g_array_set_size (self->history, self->history->len - 1);
+  show_step (self, previous, FALSE);
+}
+
+/* Escape: stops Next's work, or else whatever the page runs itself (a page
+ * with its own long operation installs a "page.cancel" action). */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrWindow *self = CR_WINDOW (widget);
+
+  if (self->apply_cancellable != NULL)
+    cancel_apply (self);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (page_at (self, self->current)),
+                                "page.cancel", NULL);
+}
+
+static void
+page_changed_cb (CrPage     *page,
+                 GParamSpec *pspec,
+                 CrWindow   *self)
+{
+  if (page == page_at (self, self->current))
+    update_header (self);
+}
+
+static void
+page_jump_cb (CrPage     *page,
+              const char *page_id,
+              CrWindow   *self)
+{
+  for (guint i = 0; i < self->pages->len; i++)
+    if (g_strcmp0 (cr_page_get_id (page_at (self, i)), page_id) == 0)
+      {
+        show_step (self, i, TRUE);
+        return;
+      }
+
+  g_debug ("No step called “%s”", page_id);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("This step is not available in this version")));
+}
+
+static void
+page_advance_cb (CrPage   *page,
+                 CrWindow *self)
+{
+  if (page == page_at (self, self->current))
+    go_next (self);
+}
+
+static void
+page_toast_cb (CrPage     *page,
+               const char *message,
+               CrWindow   *self)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+add_pages (CrWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      CrPage *page = g_object_new (steps[i].get_type (), "state", self->state, NULL);
+
+      cr_page_set_id (page, steps[i].id);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (page), steps[i].id);
+      g_ptr_array_add (self->pages, page);
+
+      g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
+      g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
+      g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
+      g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
+      g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);
+      g_signal_connect_object (page, "toast", G_CALLBACK (page_toast_cb), self, 0);
+    }
+}
+
+static void
+cr_window_constructed (GObject *object)
+{
+  CrWindow *self = CR_WINDOW (object);
+
+  G_OBJECT_CLASS (cr_window_parent_class)->constructed (object);
+
+  if (self->state == NULL)
+    self->state = cr_setup_state_new (NULL);
+
+  add_pages (self);
+  show_step (self, 0, FALSE);
+}
+
+static void
+cr_window_dispose (GObject *object)
+{
+  CrWindow *self = CR_WINDOW (object);
+
+  if (self->apply_cancellable != NULL)
+    g_cancellable_cancel (self->apply_cancellable);
+  g_clear_object (&self->apply_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WINDOW);
+
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->history, g_array_unref);
+  g_clear_object (&self->state);
+
+  G_OBJECT_CLASS (cr_window_parent_class)->dispose (object);
+}
+
+static void
+cr_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CrWindow *self = CR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_object (value, self->state);
+      break;
+    case PROP_PAGE:
+      g_value_set_object (value, cr_window_get_page (self));
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, cr_window_get_busy (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CrWindow *self = CR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      self->state = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cr_window_class_init (CrWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cr_window_constructed;
+  object_class->dispose = cr_window_dispose;
+  object_class->get_property = cr_window_get_property;
+  object_class->set_property = cr_window_set_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAGE] =
+    g_param_spec_object ("page", NULL, NULL, CR_TYPE_PAGE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/crazyrouter/SetupAssistant/cr-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, busy_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
+
+  gtk_widget_class_install_action (widget_class, "assistant.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "assistant.cancel", NULL, cancel_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
+                                       "assistant.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "assistant.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "assistant.cancel", NULL);
+}
+
+static void
+cr_window_init (CrWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->pages = g_ptr_array_new ();
+  self->history = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+CrWindow *
+cr_window_new (GtkApplication *application,
+               CrSetupState   *state)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (state == NULL || CR_IS_SETUP_STATE (state), NULL);
+
+  return g_object_new (CR_TYPE_WINDOW,
+                       "application", application,
+                       "state", state,
+                       NULL);
+}
+
+CrSetupState *
+cr_window_get_state (CrWindow *self)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), NULL);
+
+  return self->state;
+}
+
+CrPage *
+cr_window_get_page (CrWindow *self)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), NULL);
+
+  if (self->pages == NULL || self->pages->len == 0)
+    return NULL;
+
+  return page_at (self, self->current);
+}
+
+CrPage *
+cr_window_lookup_page (CrWindow   *self,
+                       const char *page_id)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), NULL);
+
+  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
+    if (g_strcmp0 (cr_page_get_id (page_at (self, i)), page_id) == 0)
+      return page_at (self, i);
+
+  return NULL;
+}
+
+gboolean
+cr_window_get_busy (CrWindow *self)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
+
+  return self->apply_cancellable != NULL;
+}

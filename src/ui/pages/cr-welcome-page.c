@@ -1,0 +1,227 @@
+/* cr-welcome-page.c: step 1, what will happen and what is needed
+ *
+ * When a key is already in the keyring, "Check my setup" reads it and goes
+ * straight to the checklist, which runs when it is shown.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cr-key.h"
+#include "cr-keyring.h"
+#include "cr-welcome-page.h"
+
+struct _CrWelcomePage
+{
+  CrPage          parent_instance;
+
+  AdwStatusPage  *status_page;
+  GtkWidget      *stored_box;
+  GtkLabel       *stored_label;
+  GtkWidget      *check_button;
+  GtkWidget      *check_spinner;
+  GtkLabel       *last_check_label;
+  GtkLabel       *error_label;
+
+  GCancellable   *cancellable;  /* set while the keyring is read */
+};
+
+G_DEFINE_FINAL_TYPE (CrWelcomePage, cr_welcome_page, CR_TYPE_PAGE)
+
+static void
+show_error (CrWelcomePage *self,
+            const char    *message)
+{
+  /* Plain text: a keyring error may contain anything. */
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+update_last_check (CrWelcomePage *self,
+                   CrSetupState  *state)
+{
+  gint64 when = cr_setup_state_get_last_check_time (state);
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *text = NULL;
+
+  time = when > 0 ? g_date_time_new_from_unix_local (when) : NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->last_check_label), time != NULL);
+  if (time == NULL)
+    return;
+
+  date = g_date_time_format (time, "%x");
+  if (cr_setup_state_get_last_check_ok (state))
+    /* Translators: %s is a date. */
+    text = g_strdup_printf (_("Last checked on %s: everything passed."), date);
+  else
+    /* Translators: %s is a date. */
+    text = g_strdup_printf (_("Last checked on %s: something needed attention."), date);
+  gtk_label_set_text (self->last_check_label, text);
+}
+
+static void
+update (CrWelcomePage *self)
+{
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+  gboolean stored = state != NULL && cr_setup_state_get_key_stored (state);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->stored_box, stored);
+  cr_page_set_next_label (CR_PAGE (self), stored ? _("_Set Up Again") : _("_Start"));
+  if (!stored)
+    return;
+
+  /* Translators: %s is the keyring profile, usually “cursor”. */
+  text = g_strdup_printf (_("A key is saved in your keyring for the profile “%s”."),
+                          cr_setup_state_get_profile (state));
+  gtk_label_set_text (self->stored_label, text);
+  update_last_check (self, state);
+}
+
+static void
+state_changed_cb (CrWelcomePage *self)
+{
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+
+  if (state != NULL)
+    {
+      g_signal_connect_object (state, "notify::key-stored",
+                               G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (state, "notify::profile",
+                               G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+static void
+set_checking (CrWelcomePage *self,
+              GCancellable  *cancellable)
+{
+  g_set_object (&self->cancellable, cancellable);
+  gtk_widget_set_sensitive (self->check_button, cancellable == NULL);
+  gtk_widget_set_visible (self->check_spinner, cancellable != NULL);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->check_spinner), cancellable != NULL);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrWelcomePage) self = user_data;
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  char *key;
+
+  key = cr_keyring_lookup_finish (result, &base_url, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_checking (self, NULL);
+
+  if (error != NULL)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("Could not read the keyring: %s. Try once more, or set up again."),
+                         error->message);
+      show_error (self, text);
+      return;
+    }
+
+  if (key == NULL)
+    {
+      show_error (self, _("The key is no longer in the keyring. Set up again to add it."));
+      cr_setup_state_set_key_stored (state, FALSE);
+      return;
+    }
+
+  /* The key was saved together with its base URL: they belong together. */
+  if (base_url != NULL && *base_url != '\0')
+    cr_setup_state_set_base_url (state, base_url);
+  cr_setup_state_set_key (state, key);
+  cr_key_free (key);
+
+  cr_page_jump_to (CR_PAGE (self), "checklist");
+}
+
+static void
+check_clicked_cb (CrWelcomePage *self)
+{
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  if (self->cancellable != NULL || state == NULL)
+    return;
+
+  show_error (self, NULL);
+  set_checking (self, cancellable);
+  cr_keyring_lookup_async (cr_setup_state_get_profile (state), cancellable,
+                           lookup_cb, g_object_ref (self));
+}
+
+static void
+cr_welcome_page_shown (CrPage *page)
+{
+  CrWelcomePage *self = CR_WELCOME_PAGE (page);
+
+  update (self);
+  if (gtk_widget_get_visible (self->stored_box))
+    gtk_widget_grab_focus (self->check_button);
+}
+
+static void
+cr_welcome_page_dispose (GObject *object)
+{
+  CrWelcomePage *self = CR_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WELCOME_PAGE);
+
+  G_OBJECT_CLASS (cr_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+cr_welcome_page_class_init (CrWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CrPageClass *page_class = CR_PAGE_CLASS (klass);
+
+  object_class->dispose = cr_welcome_page_dispose;
+  page_class->shown = cr_welcome_page_shown;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/crazyrouter/SetupAssistant/cr-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, last_check_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
+}
+
+static void
+cr_welcome_page_init (CrWelcomePage *self)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  cr_page_set_title (CR_PAGE (self), _("Welcome"));
+  cr_page_set_complete (CR_PAGE (self), TRUE);
+
+  /* Until the app icon is installed, a generic one beats a broken image. */
+  if (!gtk_icon_theme_has_icon (theme, APP_ID))
+    adw_status_page_set_icon_name (self->status_page, "dialog-password-symbolic");
+
+  g_signal_connect (self, "notify::state", G_CALLBACK (state_changed_cb), NULL);
+  update (self);
+}
