@@ -67,6 +67,7 @@ static const DiagnoseCase diagnose_cases[] = {
   { "https://crazyrouter.com:port/v1", CR_ENDPOINT_INVALID, NULL },
   { "https://[::1/v1", CR_ENDPOINT_INVALID, NULL },
   { "https://crazy<router>.com/v1", CR_ENDPOINT_INVALID, NULL },
+  { "https://-/v1", CR_ENDPOINT_INVALID, NULL },
   { "https://crazyrouter.com/v1%zz", CR_ENDPOINT_INVALID, NULL },
   { "https://crazyrouter.com/v1\xFF", CR_ENDPOINT_INVALID, NULL },          /* not UTF-8 */
   { "\xC3\x28\xA0\xA1\xFE\xFF", CR_ENDPOINT_INVALID, NULL },                 /* binary */
@@ -214,6 +215,9 @@ test_credentials_never_shown (void)
     "https://sk-demo-cursor-good@mirror.example.com/v1",
     "https://crazyrouter.com/v1?key=sk-demo-cursor-good",
     "https://crazyrouter.com/v1#sk-demo-cursor-good",
+    /* a second copy further on must not come back in the repair */
+    "https://alice:hunter2@crazyrouter.com/alice:hunter2@v1",
+    "https://alice:hunter2@crazyrouter.com/v1 alice:hunter2@",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)

@@ -210,16 +210,22 @@ guess_scheme (const char *host)
 static gboolean
 host_is_well_formed (const char *host)
 {
+  gboolean has_alnum = FALSE;
+
   if (host == NULL || *host == '\0')
     return FALSE;
   if (strchr (host, ':') != NULL)
     return TRUE;  /* an IPv6 literal, which GUri has already checked */
 
   for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-      return FALSE;
+    {
+      if (g_ascii_isalnum (*p))
+        has_alnum = TRUE;
+      else if (*p != '-' && *p != '.' && *p != '_')
+        return FALSE;
+    }
 
-  return TRUE;
+  return has_alnum;
 }
 
 /* Without a scheme we only guess at things that look like a host name. */
@@ -231,12 +237,22 @@ host_is_plausible (const char *host)
          || cr_endpoint_is_loopback_host (host);
 }
 
-/* Parses @text, prepending a scheme when it has none. */
+/* @text with a scheme in front when it has none. */
+static char *
+with_scheme (const char *text)
+{
+  if (scheme_prefix_length (text) == 0)
+    return g_strconcat ("https://", skip_mangled_scheme (text), NULL);
+
+  return g_strdup (text);
+}
+
+/* Parses @candidate, made from @text by with_scheme(). */
 static gboolean
 scan_parse (Scan       *scan,
-            const char *text)
+            const char *text,
+            const char *candidate)
 {
-  g_autofree char *candidate = NULL;
   gsize scheme_length = scheme_prefix_length (text);
   gboolean guessed = scheme_length == 0;
   const char *host;
@@ -247,8 +263,6 @@ scan_parse (Scan       *scan,
       && g_ascii_strncasecmp (text, "http://", scheme_length) != 0)
     scan_add (scan, CR_ENDPOINT_UNSUPPORTED_SCHEME, TRUE);
 
-  candidate = guessed ? g_strconcat ("https://", skip_mangled_scheme (text), NULL)
-                      : g_strdup (text);
   scan->uri = g_uri_parse (candidate, G_URI_FLAGS_ENCODED, NULL);
   host = scan->uri != NULL ? g_uri_get_host (scan->uri) : NULL;
 
@@ -266,15 +280,11 @@ scan_parse (Scan       *scan,
 
 /* The host as the person typed it: Unicode when they typed Unicode. */
 static char *
-display_host (const char *text,
+display_host (const char *candidate,
               const char *ascii_host)
 {
   g_autofree char *raw_host = NULL;
-  g_autofree char *candidate = NULL;
 
-  candidate = scheme_prefix_length (text) == 0
-              ? g_strconcat ("https://", skip_mangled_scheme (text), NULL)
-              : g_strdup (text);
   if (!g_uri_split (candidate, G_URI_FLAGS_NON_DNS, NULL, NULL, &raw_host,
                     NULL, NULL, NULL, NULL, NULL)
       || raw_host == NULL
@@ -306,10 +316,12 @@ diagnose_path (const char  *path,
   for (guint i = 0; i < G_N_ELEMENTS (endpoint_suffixes); i++)
     {
       gsize suffix_length = strlen (endpoint_suffixes[i]);
-      gsize rest = core - suffix_length;
+      gsize rest;
 
-      if (core < suffix_length
-          || g_ascii_strncasecmp (path + rest, endpoint_suffixes[i], suffix_length) != 0)
+      if (core < suffix_length)
+        continue;
+      rest = core - suffix_length;
+      if (g_ascii_strncasecmp (path + rest, endpoint_suffixes[i], suffix_length) != 0)
         continue;
 
       while (rest > 0 && path[rest - 1] == '/')
@@ -333,13 +345,13 @@ diagnose_path (const char  *path,
 /* Checks the parsed URL part by part and keeps a repaired copy of each part. */
 static void
 scan_uri (Scan       *scan,
-          const char *text)
+          const char *candidate)
 {
   const char *scheme = g_uri_get_scheme (scan->uri);
   const char *host = g_uri_get_host (scan->uri);
   CrEndpointIssue path_issue;
 
-  scan->host = display_host (text, host);
+  scan->host = display_host (candidate, host);
   scan->port = g_uri_get_port (scan->uri);
   scan->scheme = g_ascii_strdown (scheme, -1);
 
@@ -435,20 +447,33 @@ scan_text (Scan       *scan,
            const char *text)
 {
   g_autofree char *clean = strip_inner_junk (scan, text);
+  g_autofree char *candidate = NULL;
+  g_autofree char *fixed = NULL;
 
   /* Spaces between two addresses: removing them would glue both together. */
   if ((scan->found & ISSUE_BIT (CR_ENDPOINT_INNER_SPACE))
       && count_substrings (clean, "://") > 1)
     scan->unfixable = TRUE;
 
-  if (!scan_parse (scan, clean))
+  candidate = with_scheme (clean);
+  if (!scan_parse (scan, clean, candidate))
     return NULL;
 
-  scan_uri (scan, clean);
+  scan_uri (scan, candidate);
   if (scan->unfixable)
     return NULL;
 
-  return build_url (scan->scheme, scan->host, scan->port, scan->path);
+  fixed = build_url (scan->scheme, scan->host, scan->port, scan->path);
+
+  /* An "@" left over after dropping the user info means a second one was
+   * pasted somewhere odd: offering that back could show a password. */
+  if (strchr (fixed, '@') != NULL)
+    {
+      scan->unfixable = TRUE;
+      return NULL;
+    }
+
+  return g_steal_pointer (&fixed);
 }
 
 /* host[:port] for a person; an internationalised name also in the ASCII
