@@ -176,10 +176,9 @@ skip_paste_prefixes (const char **start,
 {
   gboolean skipped;
 
+  /* Each round consumes text, so this stays linear. */
   do
     {
-      const char *before = *start;
-
       trim_spaces_and_quotes (start, &end);
       skipped = skip_word (start, end, "export ")
                 || skip_word (start, end, "OPENAI_API_KEY=")
@@ -187,7 +186,6 @@ skip_paste_prefixes (const char **start,
                 || skip_word (start, end, "OPENAI_API_KEY:")
                 || skip_word (start, end, "Authorization:")
                 || skip_word (start, end, "Bearer ");
-      skipped = skipped && *start != before;
     }
   while (skipped);
 }
