@@ -70,6 +70,18 @@ GError      *cr_gateway_error_from_http      (guint           status,
 /* Maps a transport GError (GIOError, GResolverError, GTlsError) to ours. */
 GError      *cr_gateway_error_from_transport (const GError   *error);
 
+/* Like cr_gateway_error_new(), with @detail (e.g. the system's words for a
+ * transport failure, or what was wrong with an answer) added to the message
+ * when there is no server message. @detail is cleaned here too. */
+GError      *cr_gateway_error_new_detail     (CrGatewayError  code,
+                                              guint           status,
+                                              const char     *server_message,
+                                              guint           retry_after,
+                                              const char     *detail);
+
+/* The cap cr_gateway_error_new() puts on the server's message. */
+#define CR_GATEWAY_MESSAGE_MAX_CHARS 300
+
 /* Control characters removed, white space folded, capped at @max_chars
  * (UTF-8 characters, an ellipsis added when cut). Safe to show as plain text. */
 char        *cr_text_sanitize                (const char     *text,
