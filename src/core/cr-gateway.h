@@ -34,6 +34,9 @@ void          cr_gateway_set_max_body         (CrGateway      *self,
 /* "en", "zh-CN" …: sent as Accept-Language. Default: from the locale. */
 void          cr_gateway_set_language         (CrGateway      *self,
                                                const char     *language);
+/* "zh_CN.UTF-8" -> "zh-CN", "C" or "POSIX" -> "en": the Accept-Language
+ * value for a locale name as g_get_language_names() gives it. */
+char         *cr_gateway_language_from_locale (const char    *locale);
 /* Tests use this to trust their own throwaway CA; the default is the system's. */
 void          cr_gateway_set_tls_database     (CrGateway      *self,
                                                GTlsDatabase   *database);
