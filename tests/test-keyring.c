@@ -1,0 +1,526 @@
+/* test-keyring.c: store / lookup / clear against a real gnome-keyring
+ *
+ * headless-run.sh gives every test a private D-Bus session with
+ * gnome-keyring-daemon and an unlocked login collection, so these talk to a
+ * real Secret Service. The "no service" cases run in subprocesses because
+ * libsecret and GDBus keep the first connection they make.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "cr-key.h"
+#include "cr-keyring.h"
+#include "cr-test-gateway.h"
+
+#define URL_OFFICIAL "https://crazyrouter.com/v1"
+#define URL_MIRROR   "https://mirror.example.test/v1"
+
+/* The same schema as the app's, written out again: it is the contract that
+ * Seahorse and older versions of the app see. */
+static const SecretSchema test_schema = {
+  "com.crazyrouter.SetupAssistant", SECRET_SCHEMA_NONE,
+  {
+    { "profile", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "base-url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static gboolean
+store (const char    *profile,
+       const char    *base_url,
+       const char    *key,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cr_keyring_store_async (profile, base_url, key, cancellable, on_result, &result);
+  return cr_keyring_store_finish (await_result (&result), error);
+}
+
+static char *
+lookup (const char    *profile,
+        char         **base_url,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cr_keyring_lookup_async (profile, cancellable, on_result, &result);
+  return cr_keyring_lookup_finish (await_result (&result), base_url, error);
+}
+
+static gboolean
+clear (const char    *profile,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cr_keyring_clear_async (profile, cancellable, on_result, &result);
+  return cr_keyring_clear_finish (await_result (&result), error);
+}
+
+/* Items of @profile as the Secret Service itself sees them. */
+static guint
+count_items (const char *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  GList *items;
+  guint n;
+
+  attributes = secret_attributes_build (&test_schema, "profile", profile, NULL);
+  items = secret_service_search_sync (NULL, &test_schema, attributes,
+                                      SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+
+  return n;
+}
+
+/* If this fails, the other tests say nothing about the app: the wrapper
+ * must give a default collection that is unlocked. */
+static void
+test_wrapper_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  g_assert_false (secret_collection_get_locked (collection));
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autofree char *base_url = NULL;
+  char *key;
+
+  ok = store ("round-trip", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("round-trip"), ==, 1);
+
+  key = lookup ("round-trip", &base_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
+  g_assert_cmpstr (base_url, ==, URL_OFFICIAL);
+  cr_key_free (key);
+
+  /* base_url is optional */
+  key = lookup ("round-trip", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
+  cr_key_free (key);
+
+  ok = clear ("round-trip", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("round-trip"), ==, 0);
+
+  g_clear_pointer (&base_url, g_free);
+  key = lookup ("round-trip", &base_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+  g_assert_null (base_url);
+}
+
+/* The base URL is optional: without one, lookup reports none. */
+static void
+test_no_base_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autofree char *base_url = NULL;
+  char *key;
+
+  ok = store ("no-base-url", NULL, CR_TEST_TOKEN_WIDE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  key = lookup ("no-base-url", &base_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_WIDE);
+  g_assert_null (base_url);
+  cr_key_free (key);
+
+  ok = clear ("no-base-url", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static void
+test_profile_isolation (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autofree char *url_cursor = NULL;
+  g_autofree char *url_ci = NULL;
+  char *key;
+
+  ok = store ("iso-cursor", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  ok = store ("iso-ci", URL_MIRROR, CR_TEST_TOKEN_NARROW, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  key = lookup ("iso-cursor", &url_cursor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
+  g_assert_cmpstr (url_cursor, ==, URL_OFFICIAL);
+  cr_key_free (key);
+
+  key = lookup ("iso-ci", &url_ci, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_NARROW);
+  g_assert_cmpstr (url_ci, ==, URL_MIRROR);
+  cr_key_free (key);
+
+  /* A prefix of a profile is another profile. */
+  key = lookup ("iso", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+
+  ok = clear ("iso-cursor", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("iso-cursor"), ==, 0);
+  g_assert_cmpuint (count_items ("iso-ci"), ==, 1);
+
+  key = lookup ("iso-ci", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_NARROW);
+  cr_key_free (key);
+
+  ok = clear ("iso-ci", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static void
+test_replace_keeps_one (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autofree char *base_url = NULL;
+  char *key;
+
+  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_NARROW, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("replace"), ==, 1);
+
+  /* Another base URL is still the same profile: one key, the newest. */
+  ok = store ("replace", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("replace"), ==, 1);
+
+  key = lookup ("replace", &base_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_WIDE);
+  g_assert_cmpstr (base_url, ==, URL_MIRROR);
+  cr_key_free (key);
+
+  /* Dropping the base URL also replaces. */
+  ok = store ("replace", NULL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("replace"), ==, 1);
+
+  ok = clear ("replace", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("replace"), ==, 0);
+}
+
+static void
+test_missing (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autofree char *base_url = g_strdup ("stale");
+  char *key;
+
+  key = lookup ("never-stored", &base_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+  g_assert_null (base_url);
+
+  ok = clear ("never-stored", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ok);
+}
+
+static void
+test_label (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *label = NULL;
+  GList *items;
+
+  ok = store ("labelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  attributes = secret_attributes_build (&test_schema, "profile", "labelled", NULL);
+  items = secret_service_search_sync (NULL, &test_schema, attributes,
+                                      SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "Crazyrouter key for Cursor (profile labelled)");
+  g_list_free_full (items, g_object_unref);
+
+  ok = clear ("labelled", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static void
+test_cancelled_before (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  g_cancellable_cancel (cancellable);
+
+  key = lookup ("cancelled", NULL, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (key);
+  g_clear_error (&error);
+
+  g_assert_false (store ("cancelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_false (clear ("cancelled", cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (count_items ("cancelled"), ==, 0);
+}
+
+static void
+test_cancelled_in_flight (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  char *key;
+
+  ok = store ("in-flight", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  /* Cancelled at each step along the way, the run always reports
+   * cancellation and the keyring stays usable. */
+  for (guint steps = 0; steps < 8; steps++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+
+      cr_keyring_lookup_async ("in-flight", cancellable, on_result, &result);
+      for (guint i = 0; i < steps && result == NULL; i++)
+        g_main_context_iteration (NULL, TRUE);
+      if (result != NULL)
+        break;  /* finished before this many steps: nothing left to cancel */
+
+      g_cancellable_cancel (cancellable);
+      key = cr_keyring_lookup_finish (await_result (&result), NULL, &error);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (key);
+      g_clear_error (&error);
+    }
+
+  key = lookup ("in-flight", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
+  cr_key_free (key);
+
+  ok = clear ("in-flight", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/* --- no Secret Service (each in its own process) ---------------------- */
+
+static void
+assert_no_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = lookup (CR_KEYRING_DEFAULT_PROFILE, NULL, NULL, &error);
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
+  g_assert_nonnull (strstr (error->message, "gnome-keyring"));
+  g_assert_null (key);
+  g_clear_error (&error);
+
+  g_assert_false (store (CR_KEYRING_DEFAULT_PROFILE, URL_OFFICIAL, CR_TEST_TOKEN_GOOD,
+                         NULL, &error));
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
+  g_assert_null (strstr (error->message, CR_TEST_TOKEN_GOOD));
+  g_clear_error (&error);
+
+  g_assert_false (clear (CR_KEYRING_DEFAULT_PROFILE, NULL, &error));
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
+}
+
+static void
+test_no_bus_address (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/cr-test-bus", TRUE);
+      assert_no_service ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_no_bus_at_all (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* Without an address, GLib would look for $XDG_RUNTIME_DIR/bus and
+       * then autolaunch through X11: take both away, as over ssh. */
+      g_autofree char *empty_run = g_dir_make_tmp ("cr-run-XXXXXX", NULL);
+
+      g_assert_nonnull (empty_run);
+      g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      g_unsetenv ("DISPLAY");
+      g_setenv ("XDG_RUNTIME_DIR", empty_run, TRUE);
+      assert_no_service ();
+      g_rmdir (empty_run);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static const char bare_bus_config[] =
+  "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+  "<busconfig>\n"
+  "  <type>session</type>\n"
+  "  <listen>unix:dir=%s</listen>\n"
+  "  <auth>EXTERNAL</auth>\n"
+  "  <policy context=\"default\">\n"
+  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+  "    <allow eavesdrop=\"true\"/>\n"
+  "    <allow own=\"*\"/>\n"
+  "  </policy>\n"
+  "</busconfig>\n";
+
+/* A session bus on which nothing provides or can start a Secret Service. */
+static void
+test_bus_without_service (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *config_arg = NULL;
+  g_autofree char *address = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("cr-bare-bus-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_strdup_printf (bare_bus_config, dir);
+  config_path = g_build_filename (dir, "session.conf", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+
+  config_arg = g_strconcat ("--config-file=", config_path, NULL);
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             "dbus-daemon", config_arg, "--nofork",
+                             "--print-address=1", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  assert_no_service ();
+
+  g_subprocess_force_exit (daemon);
+  g_subprocess_wait (daemon, NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/keyring/wrapper", test_wrapper_keyring);
+  g_test_add_func ("/keyring/round-trip", test_round_trip);
+  g_test_add_func ("/keyring/no-base-url", test_no_base_url);
+  g_test_add_func ("/keyring/profile-isolation", test_profile_isolation);
+  g_test_add_func ("/keyring/replace-keeps-one", test_replace_keeps_one);
+  g_test_add_func ("/keyring/missing", test_missing);
+  g_test_add_func ("/keyring/label", test_label);
+  g_test_add_func ("/keyring/cancelled/before", test_cancelled_before);
+  g_test_add_func ("/keyring/cancelled/in-flight", test_cancelled_in_flight);
+  g_test_add_func ("/keyring/no-service/bad-address", test_no_bus_address);
+  g_test_add_func ("/keyring/no-service/no-bus", test_no_bus_at_all);
+  g_test_add_func ("/keyring/no-service/bare-bus", test_bus_without_service);
+
+  return g_test_run ();
+}
