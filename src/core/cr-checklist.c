@@ -235,6 +235,14 @@ describe_error (const GError *error)
   said = cr_gateway_error_get_server_message (error);
   status = cr_gateway_error_get_status (error);
 
+  /* "answered 200" would puzzle anyone: a 2xx error is the web app's page. */
+  if (status != 0 && status < 300)
+    {
+      if (g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_WRONG_BASE_URL))
+        return g_strdup_printf (_("%s The gateway answered with a web page, not the API."), cause);
+      status = 0;
+    }
+
   if (said != NULL && status != 0)
     return g_strdup_printf (_("%s The gateway answered %u: “%s”"), cause, status, said);
   if (said != NULL)
@@ -374,7 +382,7 @@ judge_quota_failures (Verdict            *verdict,
   if (usage->expires_at > 0 && usage->expires_at <= now)
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (usage->expires_at);
-      g_autofree char *date = when != NULL ? g_date_time_format (when, "%x") : g_strdup ("?");
+      g_autofree char *date = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
 
       verdict_add (verdict, CR_CHECK_FAILED, "401",
                    g_strdup_printf (_("This token expired on %s."), date),

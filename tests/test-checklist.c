@@ -1,0 +1,1066 @@
+/* test-checklist.c: the checklist model and its runner, against the loopback gateway
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cr-checklist.h"
+#include "cr-test-gateway.h"
+
+#define PATH_MODELS "/v1/models"
+#define PATH_USAGE  "/api/usage/token/"
+#define PATH_CHAT   "/v1/chat/completions"
+#define PATH_LOGS   "/api/log/token"
+
+static const char * const expected_ids[] = {
+  CR_CHECK_KEY, CR_CHECK_BASE_URL, CR_CHECK_MODEL, CR_CHECK_CHAT,
+  CR_CHECK_LOGS, CR_CHECK_QUOTA, CR_CHECK_TAB_COMPLETION,
+};
+
+/* Items a base URL or key problem leaves unchecked. */
+static const char * const remote_ids[] = {
+  CR_CHECK_MODEL, CR_CHECK_CHAT, CR_CHECK_LOGS, CR_CHECK_QUOTA,
+};
+
+typedef struct {
+  CrTestGateway *server;
+  CrChecklist   *list;
+} Fixture;
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} RunResult;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = cr_test_gateway_new (GPOINTER_TO_INT (data), 0, &error);
+  g_assert_no_error (error);
+  f->list = cr_checklist_new ();
+  cr_checklist_set_base_url (f->list, cr_test_gateway_get_base_url (f->server));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_false (cr_checklist_get_running (f->list));
+  g_assert_finalize_object (f->list);
+  g_clear_object (&f->server);
+}
+
+static void
+run_result_clear (RunResult *r)
+{
+  g_clear_error (&r->error);
+}
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  RunResult *r = data;
+
+  g_assert_false (r->done);
+  r->ok = cr_checklist_run_finish (CR_CHECKLIST (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until *flag, failing after @seconds. */
+static void
+wait_for (gboolean *flag,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, on_deadline, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_true (*flag);
+}
+
+static void
+run_and_wait (Fixture   *f,
+              RunResult *r)
+{
+  cr_checklist_run_async (f->list, NULL, on_run_done, r);
+  wait_for (&r->done, 60);
+  g_assert_false (cr_checklist_get_running (f->list));
+}
+
+static CrCheckItem *
+item (Fixture    *f,
+      const char *id)
+{
+  CrCheckItem *found = cr_checklist_lookup (f->list, id);
+
+  g_assert_nonnull (found);
+
+  return found;
+}
+
+/* Compares as strings, so a failure names both statuses and the detail. */
+static void
+assert_item (Fixture       *f,
+             const char    *id,
+             CrCheckStatus  status,
+             const char    *symptom)
+{
+  CrCheckItem *check = item (f, id);
+
+  g_test_message ("%s: %s — %s (fix: %s)", id,
+                  cr_check_status_to_string (cr_check_item_get_status (check)),
+                  cr_check_item_get_detail (check), cr_check_item_get_fix (check));
+  g_assert_cmpstr (cr_check_status_to_string (cr_check_item_get_status (check)), ==,
+                   cr_check_status_to_string (status));
+  if (symptom != NULL)
+    g_assert_cmpstr (cr_check_item_get_symptom (check), ==, symptom);
+}
+
+static void
+assert_fix_contains (Fixture    *f,
+                     const char *id,
+                     const char *text)
+{
+  const char *fix = cr_check_item_get_fix (item (f, id));
+
+  g_assert_nonnull (fix);
+  g_assert_nonnull (strstr (fix, text));
+}
+
+static void
+assert_key_never_shown (Fixture    *f,
+                        const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
+    {
+      CrCheckItem *check = item (f, expected_ids[i]);
+      const char *detail = cr_check_item_get_detail (check);
+      const char *fix = cr_check_item_get_fix (check);
+
+      g_assert_null (detail != NULL ? strstr (detail, key) : NULL);
+      g_assert_null (fix != NULL ? strstr (fix, key) : NULL);
+    }
+}
+
+static void
+assert_not_checked (Fixture *f)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (remote_ids); i++)
+    {
+      assert_item (f, remote_ids[i], CR_CHECK_NEEDS_YOU, NULL);
+      g_assert_nonnull (cr_check_item_get_detail (item (f, remote_ids[i])));
+    }
+}
+
+/* ----------------------------------------------------------------------- */
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+on_any_status (GObject    *object,
+               GParamSpec *pspec,
+               gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* A fixed list in the guide's order, whose items change in place. */
+static void
+test_list_model (Fixture       *f,
+                 gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (f->list);
+  RunResult r = { 0, };
+  guint changes = 0;
+  guint notifies = 0;
+
+  g_assert_true (g_list_model_get_item_type (model) == CR_TYPE_CHECK_ITEM);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (expected_ids));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
+    {
+      g_autoptr(CrCheckItem) check = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (cr_check_item_get_id (check), ==, expected_ids[i]);
+      g_assert_cmpuint (strlen (cr_check_item_get_title (check)), >, 10);
+      g_assert_true (cr_checklist_lookup (f->list, expected_ids[i]) == check);
+      g_signal_connect (check, "notify::status", G_CALLBACK (on_any_status), &notifies);
+    }
+  g_assert_null (g_list_model_get_item (model, G_N_ELEMENTS (expected_ids)));
+  g_assert_null (cr_checklist_lookup (f->list, "no-such-check"));
+
+  /* Before any run only Tab Completion is known. */
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PENDING, NULL);
+  assert_item (f, CR_CHECK_TAB_COMPLETION, CR_CHECK_NEEDS_YOU, "tab");
+  g_assert_null (cr_checklist_get_models (f->list));
+  g_assert_null (cr_checklist_get_chat_result (f->list));
+  g_assert_null (cr_checklist_get_token_usage (f->list));
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  g_assert_cmpuint (changes, ==, 0);
+  /* key, model, chat, logs, quota: running then final, at least. */
+  g_assert_cmpuint (notifies, >=, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (expected_ids));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
+    {
+      g_autoptr(CrCheckItem) check = g_list_model_get_item (model, i);
+
+      g_signal_handlers_disconnect_by_data (check, &notifies);
+    }
+  g_signal_handlers_disconnect_by_data (model, &changes);
+  run_result_clear (&r);
+}
+
+/* ----------------------------------------------------------------------- */
+
+typedef struct {
+  GString  *names;
+  gboolean  detail_ready;
+} NotifyLog;
+
+static void
+on_item_notify (GObject    *object,
+                GParamSpec *pspec,
+                gpointer    data)
+{
+  NotifyLog *log = data;
+
+  g_string_append_printf (log->names, "%s;", pspec->name);
+  /* Frozen notifications: whoever reacts to status sees the new detail. */
+  if (g_str_equal (pspec->name, "status"))
+    log->detail_ready = g_strcmp0 (cr_check_item_get_detail (CR_CHECK_ITEM (object)), "first") == 0;
+}
+
+static void
+test_item_notify (void)
+{
+  g_autoptr(CrCheckItem) check = cr_check_item_new ("demo", "A demo check");
+  NotifyLog log = { g_string_new (NULL), FALSE };
+  CrCheckStatus status;
+  g_autofree char *detail = NULL;
+
+  g_assert_cmpstr (cr_check_item_get_id (check), ==, "demo");
+  g_assert_cmpint (cr_check_item_get_status (check), ==, CR_CHECK_PENDING);
+  g_assert_null (cr_check_item_get_detail (check));
+  g_signal_connect (check, "notify", G_CALLBACK (on_item_notify), &log);
+
+  cr_check_item_update (check, CR_CHECK_PASSED, "first", NULL, NULL);
+  g_assert_true (strstr (log.names->str, "status;") != NULL);
+  g_assert_true (strstr (log.names->str, "detail;") != NULL);
+  g_assert_cmpuint (log.names->len, ==, strlen ("status;detail;"));
+  g_assert_true (log.detail_ready);
+
+  g_string_truncate (log.names, 0);
+  cr_check_item_update (check, CR_CHECK_PASSED, "first", NULL, NULL);
+  g_assert_cmpstr (log.names->str, ==, "");
+
+  cr_check_item_update (check, CR_CHECK_PASSED, "first", "a fix", "401");
+  g_assert_true (strstr (log.names->str, "fix;") != NULL);
+  g_assert_true (strstr (log.names->str, "symptom;") != NULL);
+  g_assert_cmpuint (log.names->len, ==, strlen ("fix;symptom;"));
+
+  g_string_truncate (log.names, 0);
+  cr_check_item_update (check, CR_CHECK_FAILED, "first", "a fix", "401");
+  g_assert_cmpstr (log.names->str, ==, "status;");
+
+  g_object_get (check, "status", &status, "detail", &detail, NULL);
+  g_assert_cmpint (status, ==, CR_CHECK_FAILED);
+  g_assert_cmpstr (detail, ==, "first");
+  g_assert_cmpstr (cr_check_item_get_fix (check), ==, "a fix");
+  g_assert_cmpstr (cr_check_item_get_symptom (check), ==, "401");
+
+  g_signal_handlers_disconnect_by_data (check, &log);
+  g_string_free (log.names, TRUE);
+}
+
+static void
+test_status_enum (void)
+{
+  static const struct { CrCheckStatus status; const char *nick; } table[] = {
+    { CR_CHECK_PENDING, "pending" },
+    { CR_CHECK_RUNNING, "running" },
+    { CR_CHECK_PASSED, "passed" },
+    { CR_CHECK_WARNING, "warning" },
+    { CR_CHECK_FAILED, "failed" },
+    { CR_CHECK_NEEDS_YOU, "needs-you" },
+  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (CR_TYPE_CHECK_STATUS);
+  GParamSpec *pspec = g_object_class_find_property (g_type_class_peek (CR_TYPE_CHECK_ITEM), "status");
+
+  g_assert_true (G_TYPE_IS_ENUM (CR_TYPE_CHECK_STATUS));
+  g_assert_nonnull (pspec);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == CR_TYPE_CHECK_STATUS);
+  g_assert_cmpuint (klass->n_values, ==, G_N_ELEMENTS (table));
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      GEnumValue *value = g_enum_get_value_by_nick (klass, table[i].nick);
+
+      g_assert_nonnull (value);
+      g_assert_cmpint (value->value, ==, table[i].status);
+      g_assert_cmpstr (cr_check_status_to_string (table[i].status), ==, table[i].nick);
+    }
+}
+
+/* ----------------------------------------------------------------------- */
+/* The verdicts that need no network                                        */
+
+static void
+test_judge_base_url (void)
+{
+  static const struct {
+    const char    *input;
+    CrCheckStatus  status;
+    const char    *symptom;
+    const char    *fix_contains;
+    const char    *detail_contains;
+  } cases[] = {
+    { CR_DEFAULT_BASE_URL, CR_CHECK_PASSED, NULL, NULL, NULL },
+    { "  https://crazyrouter.com/v1\n", CR_CHECK_PASSED, NULL, NULL, NULL },
+    { "https://crazyrouter.com", CR_CHECK_FAILED, "404", "Use https://crazyrouter.com/v1", NULL },
+    { "https://crazyrouter.com/v1/chat/completions", CR_CHECK_FAILED, "404",
+      "Use https://crazyrouter.com/v1", NULL },
+    { "https://crazyrouter.com/v1/", CR_CHECK_FAILED, "404", "Use https://crazyrouter.com/v1", NULL },
+    { "http://crazyrouter.com/v1", CR_CHECK_FAILED, NULL, "https://crazyrouter.com/v1", NULL },
+    { "https://mirror.example.net/v1", CR_CHECK_WARNING, NULL, NULL, "mirror.example.net" },
+    { "not a url at all", CR_CHECK_FAILED, NULL, CR_DEFAULT_BASE_URL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CrCheckItem) check = cr_check_item_new (CR_CHECK_BASE_URL, "Base URL");
+      g_autoptr(CrEndpointDiagnosis) diagnosis = cr_endpoint_diagnose (cases[i].input);
+
+      g_test_message ("base URL %s", cases[i].input);
+      cr_checklist_judge_base_url (check, diagnosis);
+
+      g_assert_cmpstr (cr_check_status_to_string (cr_check_item_get_status (check)), ==,
+                       cr_check_status_to_string (cases[i].status));
+      g_assert_cmpstr (cr_check_item_get_detail (check), ==, diagnosis->message);
+      if (cases[i].symptom != NULL)
+        g_assert_cmpstr (cr_check_item_get_symptom (check), ==, cases[i].symptom);
+      if (cases[i].fix_contains != NULL)
+        g_assert_nonnull (strstr (cr_check_item_get_fix (check), cases[i].fix_contains));
+      if (cases[i].status == CR_CHECK_PASSED)
+        g_assert_null (cr_check_item_get_fix (check));
+      if (cases[i].detail_contains != NULL)
+        g_assert_nonnull (strstr (cr_check_item_get_detail (check), cases[i].detail_contains));
+    }
+}
+
+static void
+test_judge_quota (void)
+{
+  const gint64 now = 1900000000;
+  char *small[] = { "claude-sonnet-4-6", "gpt-5.4", NULL };
+  char *other[] = { "claude-sonnet-4-6", NULL };
+  char *wide[] = { "claude-sonnet-4-6", "deepseek-v3", "gemini-3-pro-preview", "gpt-5.4", "o3", NULL };
+  char *none[] = { NULL };
+  const struct {
+    const char    *name;
+    CrTokenUsage   usage;
+    CrCheckStatus  status;
+    const char    *symptom;
+    const char    *detail_contains;
+  } cases[] = {
+    { "capped, small", { NULL, 1000, 100, 900, FALSE, TRUE, small, 0 },
+      CR_CHECK_PASSED, NULL, "gpt-5.4" },
+    { "expires later", { NULL, 1000, 100, 900, FALSE, TRUE, small, now + 3600 },
+      CR_CHECK_PASSED, NULL, NULL },
+    { "no cap", { NULL, 0, 100, 0, TRUE, TRUE, small, 0 },
+      CR_CHECK_WARNING, "cost", "cap" },
+    { "allowlist off", { NULL, 1000, 100, 900, FALSE, FALSE, none, 0 },
+      CR_CHECK_WARNING, "cost", "every model" },
+    { "allowlist wide", { NULL, 1000, 100, 900, FALSE, TRUE, wide, 0 },
+      CR_CHECK_WARNING, "cost", "deepseek-v3, gemini-3-pro-preview" },
+    { "model not allowed", { NULL, 1000, 100, 900, FALSE, TRUE, other, 0 },
+      CR_CHECK_FAILED, "403", "gpt-5.4" },
+    { "empty allowlist", { NULL, 1000, 100, 900, FALSE, TRUE, none, 0 },
+      CR_CHECK_FAILED, "403", NULL },
+    { "used up", { NULL, 1000, 1000, 0, FALSE, TRUE, small, 0 },
+      CR_CHECK_FAILED, "401", NULL },
+    { "expired", { NULL, 1000, 100, 900, FALSE, TRUE, small, now - 60 },
+      CR_CHECK_FAILED, "401", NULL },
+    /* A failure outranks the warnings found beside it. */
+    { "no cap, not allowed", { NULL, 0, 0, 0, TRUE, TRUE, other, 0 },
+      CR_CHECK_FAILED, "403", "cap" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CrCheckItem) check = cr_check_item_new (CR_CHECK_QUOTA, "Quota");
+
+      cr_checklist_judge_quota (check, &cases[i].usage, CR_DEFAULT_MODEL, now);
+      g_test_message ("%s: %s — %s", cases[i].name,
+                      cr_check_status_to_string (cr_check_item_get_status (check)),
+                      cr_check_item_get_detail (check));
+
+      g_assert_cmpstr (cr_check_status_to_string (cr_check_item_get_status (check)), ==,
+                       cr_check_status_to_string (cases[i].status));
+      g_assert_cmpstr (cr_check_item_get_symptom (check), ==, cases[i].symptom);
+      g_assert_nonnull (cr_check_item_get_detail (check));
+      if (cases[i].detail_contains != NULL)
+        g_assert_nonnull (strstr (cr_check_item_get_detail (check), cases[i].detail_contains));
+      if (cases[i].status == CR_CHECK_PASSED)
+        g_assert_null (cr_check_item_get_fix (check));
+      else
+        g_assert_nonnull (cr_check_item_get_fix (check));
+    }
+}
+
+/* ----------------------------------------------------------------------- */
+/* Runs against the loopback gateway                                        */
+
+static void
+test_run_good (Fixture       *f,
+               gconstpointer  data)
+{
+  RunResult r = { 0, };
+  guint requests;
+  GPtrArray *models;
+  gboolean has_default = FALSE;
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  /* A loopback gateway is well-formed but not Crazyrouter: named, not failed. */
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_WARNING, NULL);
+  g_assert_nonnull (strstr (cr_check_item_get_detail (item (f, CR_CHECK_BASE_URL)), "127.0.0.1"));
+  assert_item (f, CR_CHECK_MODEL, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_TAB_COMPLETION, CR_CHECK_NEEDS_YOU, "tab");
+  g_assert_true (cr_checklist_get_ok (f->list));
+  g_assert_cmpuint (cr_checklist_count (f->list, CR_CHECK_PASSED), ==, 5);
+  g_assert_cmpuint (cr_checklist_count (f->list, CR_CHECK_RUNNING), ==, 0);
+  assert_key_never_shown (f, CR_TEST_TOKEN_GOOD);
+
+  /* One request per check, no more. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_MODELS), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_USAGE), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_LOGS), ==, 1);
+
+  models = cr_checklist_get_models (f->list);
+  g_assert_nonnull (models);
+  for (guint i = 0; i < models->len; i++)
+    if (g_strcmp0 (((CrModel *) g_ptr_array_index (models, i))->id, CR_DEFAULT_MODEL) == 0)
+      has_default = TRUE;
+  g_assert_true (has_default);
+  g_assert_nonnull (cr_checklist_get_chat_result (f->list));
+  g_assert_nonnull (cr_checklist_get_token_usage (f->list));
+  g_assert_true (cr_checklist_get_token_usage (f->list)->model_limits_enabled);
+
+  /* Acknowledging Tab Completion is immediate and sends nothing. */
+  requests = cr_test_gateway_get_request_count (f->server);
+  cr_checklist_set_tab_acknowledged (f->list, TRUE);
+  assert_item (f, CR_CHECK_TAB_COMPLETION, CR_CHECK_PASSED, NULL);
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, requests);
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_bad_key (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *bad_key = "sk-demo-revoked-long-ago";
+  RunResult r = { 0, };
+
+  cr_checklist_set_key (f->list, bad_key);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, "401");
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_KEY)), ==,
+                   cr_gateway_error_code_fix (CR_GATEWAY_ERROR_UNAUTHORIZED));
+  g_assert_nonnull (strstr (cr_check_item_get_detail (item (f, CR_CHECK_KEY)),
+                            cr_gateway_error_code_cause (CR_GATEWAY_ERROR_UNAUTHORIZED)));
+  assert_item (f, CR_CHECK_MODEL, CR_CHECK_NEEDS_YOU, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_NEEDS_YOU, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_NEEDS_YOU, NULL);
+  g_assert_false (cr_checklist_get_ok (f->list));
+  g_assert_null (cr_checklist_get_models (f->list));
+
+  /* The chat request is never sent with a key the gateway refused. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_MODELS), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 0);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_LOGS), ==, 0);
+  assert_key_never_shown (f, bad_key);
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_narrow (Fixture       *f,
+                 gconstpointer  data)
+{
+  RunResult r = { 0, };
+  const char *detail;
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_NARROW);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_MODEL, CR_CHECK_FAILED, "403");
+  assert_fix_contains (f, CR_CHECK_MODEL, CR_DEFAULT_MODEL);
+  /* Sent anyway: the gateway's own 403 is what Cursor would show. */
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_FAILED, "403");
+  detail = cr_check_item_get_detail (item (f, CR_CHECK_CHAT));
+  g_assert_nonnull (strstr (detail, cr_gateway_error_code_cause (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED)));
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_CHAT)), ==,
+                   cr_gateway_error_code_fix (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED));
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_NEEDS_YOU, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_FAILED, "403");
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_LOGS), ==, 0);
+  g_assert_false (cr_checklist_get_ok (f->list));
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_wide (Fixture       *f,
+               gconstpointer  data)
+{
+  RunResult r = { 0, };
+  const char *detail;
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_WIDE);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_MODEL, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_WARNING, "cost");
+  /* Both problems of a shared token are named, not just the first. */
+  detail = cr_check_item_get_detail (item (f, CR_CHECK_QUOTA));
+  g_assert_nonnull (strstr (detail, "quota cap"));
+  g_assert_nonnull (strstr (detail, "every model"));
+  /* Warnings do not fail a run. */
+  g_assert_true (cr_checklist_get_ok (f->list));
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_exhausted (Fixture       *f,
+                    gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_EXHAUSTED);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, "401");
+  /* Usage stays readable for a used-up token, and says why. */
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_FAILED, NULL);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 0);
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_ip_locked (Fixture       *f,
+                    gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_IP_LOCKED);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, "403");
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_KEY)), ==,
+                   cr_gateway_error_code_fix (CR_GATEWAY_ERROR_IP_NOT_ALLOWED));
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 0);
+
+  run_result_clear (&r);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Wrong base URLs                                                          */
+
+typedef struct {
+  CrTestGateway *server;
+  GString       *events;          /* "id:status;" in the order they happened */
+  gint           failed_at_count; /* requests the server had seen, -1 = not yet */
+} BaseUrlWatch;
+
+static void
+on_watched_status (CrCheckItem  *check,
+                   GParamSpec   *pspec,
+                   BaseUrlWatch *watch)
+{
+  CrCheckStatus status = cr_check_item_get_status (check);
+
+  g_string_append_printf (watch->events, "%s:%s;", cr_check_item_get_id (check),
+                          cr_check_status_to_string (status));
+  if (status == CR_CHECK_FAILED && watch->failed_at_count < 0
+      && g_str_equal (cr_check_item_get_id (check), CR_CHECK_BASE_URL))
+    watch->failed_at_count = (gint) cr_test_gateway_get_request_count (watch->server);
+}
+
+static void
+test_run_root_domain (Fixture       *f,
+                      gconstpointer  data)
+{
+  BaseUrlWatch watch = { f->server, g_string_new (NULL), -1 };
+  g_autofree char *fixed = g_strconcat ("Use ", cr_test_gateway_get_root_url (f->server), "/v1", NULL);
+  RunResult r = { 0, };
+  const char *events;
+
+  cr_checklist_set_base_url (f->list, cr_test_gateway_get_root_url (f->server));
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  g_signal_connect (item (f, CR_CHECK_BASE_URL), "notify::status", G_CALLBACK (on_watched_status), &watch);
+  g_signal_connect (item (f, CR_CHECK_KEY), "notify::status", G_CALLBACK (on_watched_status), &watch);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  /* Diagnosed before anything was sent … */
+  g_assert_cmpint (watch.failed_at_count, ==, 0);
+  events = strstr (watch.events->str, "base-url:failed;");
+  g_assert_nonnull (events);
+  g_assert_nonnull (strstr (events, "key:running;"));
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_FAILED, "404");
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_BASE_URL)), ==, fixed);
+
+  /* … and never repaired: the requests went where the URL points, and the
+   * index page the gateway sends there is recognised. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/models"), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_MODELS), ==, 0);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, "404");
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_KEY)), ==,
+                   cr_gateway_error_code_fix (CR_GATEWAY_ERROR_WRONG_BASE_URL));
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_NEEDS_YOU, NULL);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/chat/completions"), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (item (f, CR_CHECK_BASE_URL), &watch);
+  g_signal_handlers_disconnect_by_data (item (f, CR_CHECK_KEY), &watch);
+  g_string_free (watch.events, TRUE);
+  run_result_clear (&r);
+}
+
+static void
+test_run_full_endpoint (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *base = cr_test_gateway_get_base_url (f->server);
+  g_autofree char *full = g_strconcat (base, "/chat/completions", NULL);
+  g_autofree char *fixed = g_strconcat ("Use ", base, NULL);
+  RunResult r = { 0, };
+
+  cr_checklist_set_base_url (f->list, full);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_FAILED, "404");
+  g_assert_cmpstr (cr_check_item_get_fix (item (f, CR_CHECK_BASE_URL)), ==, fixed);
+  /* Sent as typed, and the gateway's 404 recognised. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/chat/completions/models"), ==, 1);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, "404");
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_NEEDS_YOU, NULL);
+  g_assert_false (cr_checklist_get_ok (f->list));
+
+  run_result_clear (&r);
+}
+
+/* http:// to a remote host is refused before anything is sent, even with a
+ * gateway installed that could reach the test server. */
+static void
+test_run_not_sendable (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CrGateway) gateway = cr_gateway_new (cr_test_gateway_get_base_url (f->server),
+                                                 CR_TEST_TOKEN_GOOD);
+  RunResult r = { 0, };
+
+  cr_checklist_set_gateway (f->list, gateway);
+  cr_checklist_set_base_url (f->list, "http://crazyrouter.com/v1");
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_FAILED, NULL);
+  assert_fix_contains (f, CR_CHECK_BASE_URL, "https://crazyrouter.com/v1");
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_NEEDS_YOU, NULL);
+  assert_not_checked (f);
+  assert_item (f, CR_CHECK_TAB_COMPLETION, CR_CHECK_NEEDS_YOU, "tab");
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
+  g_assert_false (cr_checklist_get_ok (f->list));
+
+  run_result_clear (&r);
+}
+
+/* Without a scheme the URL is not guessed at and sent to the test server. */
+static void
+test_run_missing_scheme (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *base = cr_test_gateway_get_base_url (f->server);
+  RunResult r = { 0, };
+
+  g_assert_true (g_str_has_prefix (base, "http://"));
+  cr_checklist_set_base_url (f->list, base + strlen ("http://"));
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_FAILED, NULL);
+  assert_fix_contains (f, CR_CHECK_BASE_URL, base);
+  assert_not_checked (f);
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_no_key (Fixture       *f,
+                 gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_FAILED, NULL);
+  assert_not_checked (f);
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
+
+  run_result_clear (&r);
+}
+
+static void
+test_run_no_logs (Fixture       *f,
+                  gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  cr_test_gateway_set_mode (f->server, CR_TEST_MODE_NO_LOGS);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_WARNING, NULL);
+  g_assert_nonnull (strstr (cr_check_item_get_detail (item (f, CR_CHECK_LOGS)),
+                            "Cannot check automatically"));
+  assert_fix_contains (f, CR_CHECK_LOGS, "logs");
+  /* A 404 from the logs is about the deployment, not the base URL. */
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_WARNING, NULL);
+  g_assert_true (cr_checklist_get_ok (f->list));
+  /* A missing log API is not worth asking again. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_LOGS), ==, 1);
+
+  run_result_clear (&r);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Cancelling and running again                                             */
+
+static gboolean
+both_requests_arrived (CrTestGateway *server)
+{
+  return cr_test_gateway_count_path (server, PATH_MODELS) == 1
+         && cr_test_gateway_count_path (server, PATH_USAGE) == 1;
+}
+
+static void
+test_run_cancel (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RunResult r = { 0, };
+  gboolean timed_out = FALSE;
+  guint deadline;
+  gint64 cancelled_at;
+
+  cr_test_gateway_set_mode (f->server, CR_TEST_MODE_HANG);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  cr_checklist_run_async (f->list, cancellable, on_run_done, &r);
+  g_assert_true (cr_checklist_get_running (f->list));
+
+  deadline = g_timeout_add_seconds (10, on_deadline, &timed_out);
+  while (!both_requests_arrived (f->server) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (deadline);
+  g_assert_false (r.done);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_RUNNING, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_RUNNING, NULL);
+
+  cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  wait_for (&r.done, 10);
+
+  /* Well before any request timeout (20 s). */
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 5 * G_USEC_PER_SEC);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED);
+  g_assert_false (cr_checklist_get_running (f->list));
+  g_assert_cmpuint (cr_checklist_count (f->list, CR_CHECK_RUNNING), ==, 0);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PENDING, NULL);
+  assert_item (f, CR_CHECK_MODEL, CR_CHECK_PENDING, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PENDING, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PENDING, NULL);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 0);
+
+  run_result_clear (&r);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* A second run replaces the first; the first ends as cancelled. */
+static void
+test_run_twice (Fixture       *f,
+                gconstpointer  data)
+{
+  RunResult first = { 0, };
+  RunResult second = { 0, };
+  guint running_changes = 0;
+
+  cr_test_gateway_set_latency (f->server, 100);
+  g_signal_connect (f->list, "notify::running", G_CALLBACK (count_notify), &running_changes);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  cr_checklist_run_async (f->list, NULL, on_run_done, &first);
+  cr_checklist_run_async (f->list, NULL, on_run_done, &second);
+  g_assert_true (cr_checklist_get_running (f->list));
+
+  wait_for (&second.done, 60);
+  g_assert_true (first.done);
+  g_assert_error (first.error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED);
+  g_assert_no_error (second.error);
+  g_assert_true (second.ok);
+
+  /* On once, off once: the hand-over is invisible from outside. */
+  g_assert_cmpuint (running_changes, ==, 2);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
+  /* Only the second run got as far as the chat. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (f->list, &running_changes);
+  run_result_clear (&first);
+  run_result_clear (&second);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Ordering and concurrency                                                 */
+
+typedef struct {
+  const char    *id;
+  CrCheckStatus  status;
+  guint          models, usage, chat, logs;   /* requests arrived so far */
+} Snapshot;
+
+typedef struct {
+  CrTestGateway *server;
+  GArray        *snapshots;
+} Recorder;
+
+static void
+on_recorded_status (CrCheckItem *check,
+                    GParamSpec  *pspec,
+                    Recorder    *recorder)
+{
+  Snapshot snapshot = {
+    cr_check_item_get_id (check),
+    cr_check_item_get_status (check),
+    cr_test_gateway_count_path (recorder->server, PATH_MODELS),
+    cr_test_gateway_count_path (recorder->server, PATH_USAGE),
+    cr_test_gateway_count_path (recorder->server, PATH_CHAT),
+    cr_test_gateway_count_path (recorder->server, PATH_LOGS),
+  };
+
+  g_array_append_val (recorder->snapshots, snapshot);
+}
+
+static const Snapshot *
+find_snapshot (Recorder      *recorder,
+               const char    *id,
+               CrCheckStatus  status)
+{
+  for (guint i = 0; i < recorder->snapshots->len; i++)
+    {
+      const Snapshot *s = &g_array_index (recorder->snapshots, Snapshot, i);
+
+      if (g_str_equal (s->id, id) && s->status == status)
+        {
+          g_test_message ("%s:%s at models=%u usage=%u chat=%u logs=%u", id,
+                          cr_check_status_to_string (status), s->models, s->usage, s->chat, s->logs);
+          return s;
+        }
+    }
+
+  g_test_message ("%s never became %s", id, cr_check_status_to_string (status));
+  g_assert_not_reached ();
+}
+
+static void
+test_run_concurrency (Fixture       *f,
+                      gconstpointer  data)
+{
+  Recorder recorder = { f->server, g_array_new (FALSE, FALSE, sizeof (Snapshot)) };
+  RunResult r = { 0, };
+  const Snapshot *s;
+
+  cr_test_gateway_set_latency (f->server, 200);
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
+    g_signal_connect (item (f, expected_ids[i]), "notify::status",
+                      G_CALLBACK (on_recorded_status), &recorder);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  /* models ∥ usage: both set running before either request arrived … */
+  s = find_snapshot (&recorder, CR_CHECK_KEY, CR_CHECK_RUNNING);
+  g_assert_cmpuint (s->models + s->usage + s->chat + s->logs, ==, 0);
+  s = find_snapshot (&recorder, CR_CHECK_QUOTA, CR_CHECK_RUNNING);
+  g_assert_cmpuint (s->models + s->usage + s->chat + s->logs, ==, 0);
+  /* … and the usage request was out before the models answered. */
+  s = find_snapshot (&recorder, CR_CHECK_KEY, CR_CHECK_PASSED);
+  g_assert_cmpuint (s->models, ==, 1);
+  g_assert_cmpuint (s->usage, ==, 1);
+  g_assert_cmpuint (s->chat, ==, 0);
+
+  /* → chat, only once the models answered … */
+  s = find_snapshot (&recorder, CR_CHECK_CHAT, CR_CHECK_RUNNING);
+  g_assert_cmpuint (s->models, ==, 1);
+  g_assert_cmpuint (s->chat, ==, 0);
+  g_assert_cmpuint (s->logs, ==, 0);
+  s = find_snapshot (&recorder, CR_CHECK_CHAT, CR_CHECK_PASSED);
+  g_assert_cmpuint (s->chat, ==, 1);
+  g_assert_cmpuint (s->logs, ==, 0);
+
+  /* → logs, only once the chat succeeded. */
+  s = find_snapshot (&recorder, CR_CHECK_LOGS, CR_CHECK_RUNNING);
+  g_assert_cmpuint (s->chat, ==, 1);
+  g_assert_cmpuint (s->logs, ==, 0);
+  s = find_snapshot (&recorder, CR_CHECK_LOGS, CR_CHECK_PASSED);
+  g_assert_cmpuint (s->logs, ==, 1);
+
+  /* Never more than the two independent requests at once. */
+  g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->server), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
+    g_signal_handlers_disconnect_by_data (item (f, expected_ids[i]), &recorder);
+  g_array_unref (recorder.snapshots);
+  run_result_clear (&r);
+}
+
+/* ----------------------------------------------------------------------- */
+
+/* An installed gateway is used as is: here one that trusts a throwaway CA. */
+static void
+test_run_tls (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(CrGateway) gateway = NULL;
+  RunResult r = { 0, };
+
+  g_assert_true (g_str_has_prefix (cr_test_gateway_get_base_url (f->server), "https://"));
+  gateway = cr_gateway_new (cr_test_gateway_get_base_url (f->server), CR_TEST_TOKEN_GOOD);
+  cr_gateway_set_tls_database (gateway, cr_test_gateway_get_tls_database (f->server));
+  cr_checklist_set_gateway (f->list, gateway);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_BASE_URL, CR_CHECK_WARNING, NULL);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
+
+  run_result_clear (&r);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Loopback only: no system proxy may come between us and the test
+   * gateway (and GNOME's proxy module needs schemas the tests do not have). */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func, tls) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (tls), fixture_set_up, func, fixture_tear_down)
+
+  g_test_add_func ("/checklist/item/notify", test_item_notify);
+  g_test_add_func ("/checklist/item/status-enum", test_status_enum);
+  g_test_add_func ("/checklist/judge/base-url", test_judge_base_url);
+  g_test_add_func ("/checklist/judge/quota", test_judge_quota);
+  ADD ("/checklist/list-model", test_list_model, FALSE);
+  ADD ("/checklist/run/good", test_run_good, FALSE);
+  ADD ("/checklist/run/bad-key", test_run_bad_key, FALSE);
+  ADD ("/checklist/run/narrow", test_run_narrow, FALSE);
+  ADD ("/checklist/run/wide", test_run_wide, FALSE);
+  ADD ("/checklist/run/exhausted", test_run_exhausted, FALSE);
+  ADD ("/checklist/run/ip-locked", test_run_ip_locked, FALSE);
+  ADD ("/checklist/run/root-domain", test_run_root_domain, FALSE);
+  ADD ("/checklist/run/full-endpoint", test_run_full_endpoint, FALSE);
+  ADD ("/checklist/run/not-sendable", test_run_not_sendable, FALSE);
+  ADD ("/checklist/run/missing-scheme", test_run_missing_scheme, FALSE);
+  ADD ("/checklist/run/no-key", test_run_no_key, FALSE);
+  ADD ("/checklist/run/no-logs", test_run_no_logs, FALSE);
+  ADD ("/checklist/run/cancel", test_run_cancel, FALSE);
+  ADD ("/checklist/run/twice", test_run_twice, FALSE);
+  ADD ("/checklist/run/concurrency", test_run_concurrency, FALSE);
+  ADD ("/checklist/run/tls", test_run_tls, TRUE);
+
+#undef ADD
+
+  return g_test_run ();
+}
