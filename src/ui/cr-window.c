@@ -15,10 +15,10 @@
 #include "cr-token-page.h"
 #include "cr-key-page.h"
 #include "cr-verify-page.h"
-/* E2: #include "cr-model-page.h" */
-/* E2: #include "cr-keyring-page.h" */
-/* E2: #include "cr-cursor-page.h" */
-/* E2: #include "cr-checklist-page.h" */
+#include "cr-model-page.h"
+#include "cr-keyring-page.h"
+#include "cr-cursor-page.h"
+#include "cr-checklist-page.h"
 
 typedef struct
 {
@@ -32,10 +32,10 @@ static const CrStep steps[] = {
   { "token",     cr_token_page_get_type },
   { "key",       cr_key_page_get_type },
   { "verify",    cr_verify_page_get_type },
-  /* E2: { "model",     cr_model_page_get_type }, */
-  /* E2: { "keyring",   cr_keyring_page_get_type }, */
-  /* E2: { "cursor",    cr_cursor_page_get_type }, */
-  /* E2: { "checklist", cr_checklist_page_get_type }, */
+  { "model",     cr_model_page_get_type },
+  { "keyring",   cr_keyring_page_get_type },
+  { "cursor",    cr_cursor_page_get_type },
+  { "checklist", cr_checklist_page_get_type },
 };
 
 struct _CrWindow

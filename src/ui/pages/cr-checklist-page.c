@@ -1,0 +1,434 @@
+/* cr-checklist-page.c: step 8, the live checklist and the troubleshooting view
+ *
+ * The run starts whenever the step is shown and stops when the user leaves
+ * it. Each row follows its item, so answers appear as they arrive; the
+ * summary at the top counts them the same way.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cr-check-row.h"
+#include "cr-troubleshoot-view.h"
+#include "cr-checklist-page.h"
+
+struct _CrChecklistPage
+{
+  CrPage              parent_instance;
+
+  GtkStack           *view_stack;
+  GtkStack           *summary_icon_stack;
+  GtkImage           *summary_icon;
+  GtkSpinner         *summary_spinner;
+  GtkLabel           *summary_title;
+  GtkLabel           *summary_counts;
+  GtkStack           *run_stack;
+  GtkWidget          *run_button;
+  GtkWidget          *stop_button;
+  GtkWidget          *help_button;
+  GtkListBox         *check_list;
+  GtkSwitch          *tab_switch;
+  CrTroubleshootView *troubleshoot;
+
+  CrChecklist        *checklist;     /* the one bound to the list */
+  CrSetupState       *bound_state;   /* the one the switch is bound to */
+  GBinding           *tab_binding;
+  GCancellable       *cancellable;   /* the run in flight */
+  gboolean            has_run;
+  gboolean            stopped;
+};
+
+G_DEFINE_FINAL_TYPE (CrChecklistPage, cr_checklist_page, CR_TYPE_PAGE)
+
+static gboolean
+is_running (CrChecklistPage *self)
+{
+  return self->cancellable != NULL;
+}
+
+static guint
+count (CrChecklistPage *self,
+       CrCheckStatus    status)
+{
+  return self->checklist ? cr_checklist_count (self->checklist, status) : 0;
+}
+
+/* "5 passed · 1 warning · 1 needs you": only what is there, passed first. */
+static char *
+counts_text (CrChecklistPage *self)
+{
+  guint passed = count (self, CR_CHECK_PASSED);
+  guint warnings = count (self, CR_CHECK_WARNING);
+  guint failed = count (self, CR_CHECK_FAILED);
+  guint needs_you = count (self, CR_CHECK_NEEDS_YOU);
+  guint open = count (self, CR_CHECK_PENDING) + count (self, CR_CHECK_RUNNING);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u passed", "%u passed", passed), passed));
+  if (failed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u failed", "%u failed", failed), failed));
+  if (warnings > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u warning", "%u warnings", warnings), warnings));
+  if (needs_you > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u needs you", "%u need you", needs_you), needs_you));
+  if (open > 0 && !is_running (self))
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u not checked", "%u not checked", open), open));
+  g_ptr_array_add (parts, NULL);
+
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static void
+set_summary_icon (CrChecklistPage *self,
+                  const char      *icon_name,
+                  const char      *style)
+{
+  static const char * const styles[] = { "success", "warning", "error", "accent", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), styles[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_icon), style);
+  gtk_image_set_from_icon_name (self->summary_icon, icon_name);
+  gtk_spinner_stop (self->summary_spinner);
+  gtk_stack_set_visible_child_name (self->summary_icon_stack, "icon");
+}
+
+static void
+update_summary (CrChecklistPage *self)
+{
+  g_autofree char *counts = NULL;
+  guint n_items = self->checklist ? g_list_model_get_n_items (G_LIST_MODEL (self->checklist)) : 0;
+  guint done = n_items - count (self, CR_CHECK_PENDING) - count (self, CR_CHECK_RUNNING);
+  guint warnings = count (self, CR_CHECK_WARNING);
+
+  if (is_running (self))
+    {
+      gtk_spinner_start (self->summary_spinner);
+      gtk_stack_set_visible_child_name (self->summary_icon_stack, "spinner");
+      gtk_label_set_text (self->summary_title, _("Checking your setup…"));
+      counts = g_strdup_printf (_("%u of %u done"), done, n_items);
+      gtk_label_set_text (self->summary_counts, counts);
+      return;
+    }
+
+  if (!self->has_run)
+    {
+      set_summary_icon (self, "content-loading-symbolic", "dim-label");
+      gtk_label_set_text (self->summary_title, _("Ready to check your setup"));
+      gtk_label_set_text (self->summary_counts, "");
+      return;
+    }
+
+  if (self->stopped)
+    {
+      set_summary_icon (self, "process-stop-symbolic", "dim-label");
+      gtk_label_set_text (self->summary_title, _("The check was stopped"));
+    }
+  else if (count (self, CR_CHECK_FAILED) > 0)
+    {
+      set_summary_icon (self, "dialog-error-symbolic", "error");
+      gtk_label_set_text (self->summary_title, _("Something needs fixing"));
+    }
+  else if (count (self, CR_CHECK_NEEDS_YOU) > 0)
+    {
+      set_summary_icon (self, "dialog-information-symbolic", "accent");
+      gtk_label_set_text (self->summary_title, _("Almost done"));
+    }
+  else if (warnings > 0)
+    {
+      set_summary_icon (self, "dialog-warning-symbolic", "warning");
+      gtk_label_set_text (self->summary_title,
+                          ngettext ("Working, with a warning", "Working, with warnings", warnings));
+    }
+  else
+    {
+      set_summary_icon (self, "emblem-ok-symbolic", "success");
+      gtk_label_set_text (self->summary_title, _("Everything checks out"));
+    }
+
+  counts = counts_text (self);
+  gtk_label_set_text (self->summary_counts, counts);
+}
+
+/* The troubleshooting rows that match what did not pass. */
+static void
+update_highlights (CrChecklistPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->checklist));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(CrCheckItem) item = g_list_model_get_item (G_LIST_MODEL (self->checklist), i);
+      CrCheckStatus status = cr_check_item_get_status (item);
+      const char *symptom = cr_check_item_get_symptom (item);
+
+      if (symptom != NULL
+          && (status == CR_CHECK_FAILED || status == CR_CHECK_WARNING
+              || status == CR_CHECK_NEEDS_YOU))
+        g_strv_builder_add (builder, symptom);
+    }
+
+  ids = g_strv_builder_end (builder);
+  cr_troubleshoot_view_highlight (self->troubleshoot, (const char * const *) ids);
+}
+
+static void
+show_help (CrChecklistPage *self,
+           const char      *symptom)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "help");
+  if (symptom != NULL)
+    cr_troubleshoot_view_focus_row (self->troubleshoot, symptom);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->troubleshoot));
+}
+
+static void
+on_row_show_help (CrCheckRow      *row,
+                  const char      *symptom,
+                  CrChecklistPage *self)
+{
+  show_help (self, symptom);
+}
+
+static void
+on_item_notify (CrChecklistPage *self)
+{
+  update_summary (self);
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  CrChecklistPage *self = user_data;
+  GtkWidget *row = cr_check_row_new (item);
+
+  g_signal_connect_object (item, "notify", G_CALLBACK (on_item_notify), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "show-help", G_CALLBACK (on_row_show_help), self, 0);
+
+  return row;
+}
+
+static void
+bind_checklist (CrChecklistPage *self,
+                CrChecklist     *checklist)
+{
+  if (checklist == self->checklist)
+    return;
+
+  g_set_object (&self->checklist, checklist);
+  gtk_list_box_bind_model (self->check_list, G_LIST_MODEL (checklist),
+                           create_row, self, NULL);
+}
+
+static void
+on_tab_acknowledged (CrSetupState    *state,
+                     GParamSpec      *pspec,
+                     CrChecklistPage *self)
+{
+  if (self->checklist != NULL)
+    cr_checklist_set_tab_acknowledged (self->checklist,
+                                       cr_setup_state_get_tab_acknowledged (state));
+}
+
+static void
+bind_state (CrChecklistPage *self,
+            CrSetupState    *state)
+{
+  if (state == self->bound_state)
+    return;
+
+  if (self->tab_binding != NULL)
+    g_binding_unbind (self->tab_binding);
+  if (self->bound_state != NULL)
+    g_signal_handlers_disconnect_by_func (self->bound_state, on_tab_acknowledged, self);
+  g_set_object (&self->bound_state, state);
+
+  self->tab_binding = g_object_bind_property (state, "tab-acknowledged",
+                                              self->tab_switch, "active",
+                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (state, "notify::tab-acknowledged",
+                           G_CALLBACK (on_tab_acknowledged), self, 0);
+}
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  g_autoptr(CrChecklistPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CrChecklist *checklist = CR_CHECKLIST (source);
+
+  cr_checklist_run_finish (checklist, res, &error);
+  g_clear_object (&self->cancellable);
+  self->stopped = error != NULL;
+
+  if (error == NULL && self->bound_state != NULL)
+    cr_setup_state_record_check (self->bound_state, cr_checklist_get_ok (checklist));
+
+  gtk_stack_set_visible_child (self->run_stack, self->run_button);
+  update_highlights (self);
+  update_summary (self);
+}
+
+static void
+start_run (CrChecklistPage *self)
+{
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+  CrChecklist *checklist;
+
+  if (is_running (self) || state == NULL)
+    return;
+
+  /* Configured from the state each time, so a changed key or model counts. */
+  checklist = cr_setup_state_get_checklist (state);
+  bind_checklist (self, checklist);
+  bind_state (self, state);
+
+  self->cancellable = g_cancellable_new ();
+  self->has_run = TRUE;
+  self->stopped = FALSE;
+  gtk_stack_set_visible_child (self->run_stack, self->stop_button);
+  cr_troubleshoot_view_highlight (self->troubleshoot, NULL);
+
+  cr_checklist_run_async (checklist, self->cancellable, on_run_done, g_object_ref (self));
+  update_summary (self);
+}
+
+static void
+stop_run (CrChecklistPage *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+cr_checklist_page_shown (CrPage *page)
+{
+  CrChecklistPage *self = CR_CHECKLIST_PAGE (page);
+
+  gtk_stack_set_visible_child_name (self->view_stack, "checks");
+  start_run (self);
+  gtk_widget_grab_focus (self->stop_button);
+}
+
+static void
+on_run_clicked (CrChecklistPage *self)
+{
+  start_run (self);
+  gtk_widget_grab_focus (self->stop_button);
+}
+
+static void
+on_stop_clicked (CrChecklistPage *self)
+{
+  stop_run (self);
+  gtk_widget_grab_focus (self->run_button);
+}
+
+static void
+on_help_clicked (CrChecklistPage *self)
+{
+  show_help (self, NULL);
+}
+
+static void
+on_back_clicked (CrChecklistPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "checks");
+  gtk_widget_grab_focus (self->help_button);
+}
+
+/* Escape stops a run; otherwise it closes the troubleshooting view. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrChecklistPage *self = CR_CHECKLIST_PAGE (widget);
+
+  if (is_running (self))
+    on_stop_clicked (self);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "help") == 0)
+    on_back_clicked (self);
+}
+
+/* Leaving the step (Back, Done, or the window closing) stops the run. */
+static void
+cr_checklist_page_unmap (GtkWidget *widget)
+{
+  stop_run (CR_CHECKLIST_PAGE (widget));
+  GTK_WIDGET_CLASS (cr_checklist_page_parent_class)->unmap (widget);
+}
+
+static void
+cr_checklist_page_dispose (GObject *object)
+{
+  CrChecklistPage *self = CR_CHECKLIST_PAGE (object);
+
+  stop_run (self);
+  g_clear_object (&self->cancellable);
+  if (self->tab_binding != NULL)
+    g_binding_unbind (self->tab_binding);
+  self->tab_binding = NULL;
+  g_clear_object (&self->bound_state);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_CHECKLIST_PAGE);
+  g_clear_object (&self->checklist);
+
+  G_OBJECT_CLASS (cr_checklist_page_parent_class)->dispose (object);
+}
+
+static void
+cr_checklist_page_class_init (CrChecklistPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CrPageClass *page_class = CR_PAGE_CLASS (klass);
+
+  object_class->dispose = cr_checklist_page_dispose;
+  widget_class->unmap = cr_checklist_page_unmap;
+  page_class->shown = cr_checklist_page_shown;
+
+  /* The window turns Escape into "page.cancel". */
+  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+
+  g_type_ensure (CR_TYPE_TROUBLESHOOT_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/crazyrouter/SetupAssistant/cr-checklist-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_title);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_counts);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, run_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, help_button);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, check_list);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, tab_switch);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, troubleshoot);
+  gtk_widget_class_bind_template_callback (widget_class, on_run_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+}
+
+static void
+cr_checklist_page_init (CrChecklistPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  cr_page_set_id (CR_PAGE (self), "checklist");
+  cr_page_set_title (CR_PAGE (self), _("Check the setup"));
+  cr_page_set_next_label (CR_PAGE (self), _("_Done"));
+  cr_page_set_complete (CR_PAGE (self), TRUE);
+  update_summary (self);
+}
