@@ -853,6 +853,52 @@ test_run_cancel (Fixture       *f,
 }
 
 static void
+on_chat_status (CrCheckItem   *check,
+                GParamSpec    *pspec,
+                CrTestGateway *server)
+{
+  /* From here on the gateway stops answering: the log request hangs. */
+  if (cr_check_item_get_status (check) == CR_CHECK_PASSED)
+    cr_test_gateway_set_mode (server, CR_TEST_MODE_HANG);
+}
+
+/* Cancelling late keeps what is known and resets only what was running. */
+static void
+test_run_cancel_logs (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RunResult r = { 0, };
+  gboolean timed_out = FALSE;
+  guint deadline;
+
+  cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
+  g_signal_connect (item (f, CR_CHECK_CHAT), "notify::status", G_CALLBACK (on_chat_status), f->server);
+  cr_checklist_run_async (f->list, cancellable, on_run_done, &r);
+
+  deadline = g_timeout_add_seconds (10, on_deadline, &timed_out);
+  while (cr_test_gateway_count_path (f->server, PATH_LOGS) == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (deadline);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_RUNNING, NULL);
+
+  g_cancellable_cancel (cancellable);
+  wait_for (&r.done, 10);
+
+  g_assert_error (r.error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED);
+  assert_item (f, CR_CHECK_KEY, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_LOGS, CR_CHECK_PENDING, NULL);
+  g_assert_null (cr_check_item_get_detail (item (f, CR_CHECK_LOGS)));
+  g_assert_nonnull (cr_checklist_get_chat_result (f->list));
+
+  g_signal_handlers_disconnect_by_data (item (f, CR_CHECK_CHAT), f->server);
+  run_result_clear (&r);
+}
+
+static void
 count_notify (GObject    *object,
               GParamSpec *pspec,
               gpointer    data)
@@ -1056,6 +1102,7 @@ main (int   argc,
   ADD ("/checklist/run/no-key", test_run_no_key, FALSE);
   ADD ("/checklist/run/no-logs", test_run_no_logs, FALSE);
   ADD ("/checklist/run/cancel", test_run_cancel, FALSE);
+  ADD ("/checklist/run/cancel-logs", test_run_cancel_logs, FALSE);
   ADD ("/checklist/run/twice", test_run_twice, FALSE);
   ADD ("/checklist/run/concurrency", test_run_concurrency, FALSE);
   ADD ("/checklist/run/tls", test_run_tls, TRUE);
