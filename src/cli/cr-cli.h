@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 
 /* Exit codes of --check. */
 enum {
-  CR_CLI_EXIT_OK     = 0,  /* no item failed */
-  CR_CLI_EXIT_FAILED = 1,  /* at least one item failed */
-  CR_CLI_EXIT_USAGE  = 2,  /* bad usage, or no key to check */
+  CR_CLI_EXIT_OK          = 0,    /* no item failed */
+  CR_CLI_EXIT_FAILED      = 1,    /* at least one item failed */
+  CR_CLI_EXIT_USAGE       = 2,    /* bad usage, or no key to check */
+  CR_CLI_EXIT_INTERRUPTED = 130,  /* Ctrl-C: 128 + SIGINT, as shells expect */
 };
 
 gboolean cr_cli_wanted (int argc, char **argv);
