@@ -42,7 +42,20 @@ typedef enum {
   CR_TEST_MODE_REDIRECT_HTTP,   /* 302 to http:// on another port */
   CR_TEST_MODE_REDIRECT_HOST,   /* 302 to another host (localhost vs 127.0.0.1) */
   CR_TEST_MODE_HOSTILE_MESSAGE, /* 400 whose message has control chars, markup, RTL marks, 1 MB */
+  CR_TEST_MODE_REDIRECT_SAME_ORIGIN, /* 307 to /moved/… on the same origin: may be followed */
 } CrTestMode;
+
+/* "normal", "hang", "slow-headers", … ("redirect-same-origin"): for the demo's --mode. */
+const char    *cr_test_mode_to_string         (CrTestMode      mode);
+gboolean       cr_test_mode_from_string       (const char     *name,
+                                               CrTestMode     *mode);
+
+typedef enum {
+  CR_TEST_TLS_NONE,             /* plain http:// */
+  CR_TEST_TLS_VALID,            /* a certificate for 127.0.0.1 */
+  CR_TEST_TLS_WRONG_NAME,       /* a certificate for wrong.example (trusted, wrong host) */
+  CR_TEST_TLS_EXPIRED,          /* a certificate for 127.0.0.1 that expired in 2020 */
+} CrTestTls;
 
 #define CR_TYPE_TEST_GATEWAY (cr_test_gateway_get_type ())
 G_DECLARE_FINAL_TYPE (CrTestGateway, cr_test_gateway, CR, TEST_GATEWAY, GObject)
@@ -52,6 +65,15 @@ G_DECLARE_FINAL_TYPE (CrTestGateway, cr_test_gateway, CR, TEST_GATEWAY, GObject)
 CrTestGateway *cr_test_gateway_new            (gboolean        tls,
                                                guint           port,
                                                GError        **error);
+/* Like cr_test_gateway_new(), with a choice of (bad) certificates. Every
+ * one of them is in the gateway's own trusted database, so only its name or
+ * its dates can make a client refuse it. */
+CrTestGateway *cr_test_gateway_new_full       (CrTestTls       tls,
+                                               guint           port,
+                                               GError        **error);
+/* The certificate's PEM file, NULL without TLS. */
+const char    *cr_test_gateway_get_certificate_path (CrTestGateway *self);
+
 /* "http://127.0.0.1:PORT/v1" (or https) */
 const char    *cr_test_gateway_get_base_url   (CrTestGateway  *self);
 /* "http://127.0.0.1:PORT" */
@@ -74,7 +96,13 @@ guint          cr_test_gateway_count_path     (CrTestGateway  *self,
 /* A header of the most recent request, NULL if absent. */
 const char    *cr_test_gateway_get_last_header (CrTestGateway *self,
                                                const char     *name);
-/* The most recent request body (chat), NULL if none. */
+/* The most recent non-empty request body (chat), NULL if none yet. */
 GBytes        *cr_test_gateway_get_last_body  (CrTestGateway  *self);
+
+/* The REDIRECT_HTTP and REDIRECT_HOST targets (another port, or the host
+ * "localhost") answer like a normal gateway and record what reached them:
+ * how many requests, and whether any carried an Authorization header. */
+guint          cr_test_gateway_get_redirect_target_count (CrTestGateway *self);
+gboolean       cr_test_gateway_get_redirect_target_saw_auth (CrTestGateway *self);
 
 G_END_DECLS
