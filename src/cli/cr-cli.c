@@ -299,7 +299,7 @@ static struct termios saved_termios;
 static void
 restore_echo_and_die (int signum)
 {
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+  tcsetattr (STDIN_FILENO, TCSANOW, &saved_termios);
   signal (signum, SIG_DFL);
   raise (signum);
 }
@@ -323,7 +323,7 @@ read_key_line (GError **error)
 
       quiet.c_lflag &= ~ECHO;
       sigaction (SIGINT, &action, &old_action);
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
       g_printerr ("%s ", _("Paste the key, then press Enter (it is not shown):"));
     }
   else
@@ -347,7 +347,7 @@ read_key_line (GError **error)
 
   if (terminal)
     {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved_termios);
       sigaction (SIGINT, &old_action, NULL);
       g_printerr ("\n");
     }
@@ -584,11 +584,12 @@ print_summary (CrCli *cli)
   n_todo = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u needs you", "%u need you", todo), todo);
   n_failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed", "%u failed", failed), failed);
 
-  /* TRANSLATORS: the four parts are "5 passed", "1 warning", "1 needs you", "0 failed" */
   if (failed == 0)
+    /* TRANSLATORS: the parts are "5 passed", "1 warning", "1 needs you", "0 failed" */
     g_print (_("Summary: %s, %s, %s, %s. No check failed.\n"),
              n_passed, n_warnings, n_todo, n_failed);
   else
+    /* TRANSLATORS: the parts are "5 passed", "1 warning", "1 needs you", "1 failed" */
     g_print (_("Summary: %s, %s, %s, %s. Fix what failed and run the check again.\n"),
              n_passed, n_warnings, n_todo, n_failed);
 }
