@@ -287,7 +287,7 @@ return_transport_error (GTask  *task,
   else if (req->timed_out)
     return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_TIMEOUT, 0, NULL, 0));
   else
-    return_error (task, cr_gateway_error_from_transport (error));
+    return_error (task, cr_gateway_error_from_transport (owned));
 }
 
 static gboolean
