@@ -788,6 +788,27 @@ read_settings (CrCursorSnapshot *self,
   read_models (self, settings);
 }
 
+gboolean
+cr_cursor_parse_settings (const char       *json,
+                          gsize             length,
+                          CrCursorSnapshot *into)
+{
+  g_autoptr(JsonObject) settings = NULL;
+
+  g_return_val_if_fail (json != NULL || length == 0, FALSE);
+  g_return_val_if_fail (into != NULL, FALSE);
+
+  if (length > CR_CURSOR_MAX_VALUE)
+    return FALSE;
+
+  settings = parse_json_object (json != NULL ? json : "", length);
+  if (settings == NULL)
+    return FALSE;
+
+  read_settings (into, settings);
+  return TRUE;
+}
+
 /* ---- The database ----------------------------------------------------- */
 
 static CrCursorProblem
@@ -932,7 +953,6 @@ static CrCursorProblem
 decode_settings (CrCursorSnapshot *self,
                  sqlite3_stmt     *stmt)
 {
-  g_autoptr(JsonObject) settings = NULL;
   const char *data;
   gsize length;
 
@@ -954,11 +974,9 @@ decode_settings (CrCursorSnapshot *self,
   if (length > CR_CURSOR_MAX_VALUE)  /* a text of multi-byte characters */
     return CR_CURSOR_PROBLEM_TOO_LARGE;
 
-  settings = parse_json_object (data ? data : "", length);
-  if (settings == NULL)
+  if (!cr_cursor_parse_settings (data ? data : "", length, self))
     return CR_CURSOR_PROBLEM_UNEXPECTED;
 
-  read_settings (self, settings);
   return CR_CURSOR_PROBLEM_NONE;
 }
 

@@ -118,6 +118,15 @@ char              *cr_cursor_redact_url          (const char *url);
 
 /* ---- Reading ---------------------------------------------------------- */
 
+/* Reads the BYOK settings (the CR_CURSOR_SETTINGS_KEY row's value, @length
+ * bytes of JSON, not necessarily NUL-terminated) into @into's settings
+ * fields; the database reader uses it for that row. Touches neither status
+ * nor key_present. FALSE, leaving @into as it was, when @json is not a JSON
+ * object or is larger than CR_CURSOR_MAX_VALUE. */
+gboolean           cr_cursor_parse_settings      (const char       *json,
+                                                  gsize             length,
+                                                  CrCursorSnapshot *into);
+
 /* Where the database is looked for, in order. @config_path (optional, e.g.
  * from --cursor-config) is Cursor's config folder ("~/.config/Cursor"), its
  * globalStorage folder, or the state.vscdb file itself; without it:
