@@ -391,8 +391,9 @@ test_concurrent (Fixture       *f,
   usage = cr_gateway_token_usage_finish (f->client, await (&usage_result), &error);
   g_assert_no_error (error);
 
+  /* Both were received before either was answered. */
   g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->gateway), ==, 2);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 550 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * G_TIME_SPAN_MILLISECOND);
 }
 
 static void
@@ -755,7 +756,7 @@ test_hostile_endless (Fixture       *f,
   models = list_models (f, NULL, &error);
   assert_gateway_error (f, error, CR_GATEWAY_ERROR_TIMEOUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * G_TIME_SPAN_MILLISECOND);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
 }
 
 static void
@@ -771,7 +772,7 @@ test_hostile_hang_timeout (Fixture       *f,
   result = chat (f, "gpt-5.4", &error);
   assert_gateway_error (f, error, CR_GATEWAY_ERROR_TIMEOUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * G_TIME_SPAN_MILLISECOND);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
 }
 
 static void
@@ -795,7 +796,7 @@ test_hostile_hang_cancel (Fixture       *f,
   g_cancellable_cancel (cancellable);
   models = cr_gateway_list_models_finish (f->client, await (&result), &error);
   assert_gateway_error (f, error, CR_GATEWAY_ERROR_CANCELLED);
-  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 500 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, G_TIME_SPAN_SECOND);
 }
 
 static void
@@ -823,7 +824,7 @@ test_hostile_slow_headers (Fixture       *f,
   cr_gateway_set_timeout (f->client, 1);
   models = list_models (f, NULL, &error);
   assert_gateway_error (f, error, CR_GATEWAY_ERROR_TIMEOUT);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
 }
 
 static gboolean
