@@ -131,6 +131,8 @@ cr_troubleshoot_view_dispose (GObject *object)
   CrTroubleshootView *self = CR_TROUBLESHOOT_VIEW (object);
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  /* The group is the bin's child: let the bin let go of it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_TROUBLESHOOT_VIEW);
 
   G_OBJECT_CLASS (cr_troubleshoot_view_parent_class)->dispose (object);

@@ -379,6 +379,8 @@ cr_checklist_page_dispose (GObject *object)
   self->tab_binding = NULL;
   g_clear_object (&self->bound_state);
 
+  /* The stack is the bin's child: let the bin let go of it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_CHECKLIST_PAGE);
   g_clear_object (&self->checklist);
 

@@ -1,0 +1,956 @@
+/* test-pages.c: steps 5–8 in the real window, against the loopback gateway
+ *
+ * Runs under headless-run.sh: Xvfb, a private D-Bus session with an
+ * unlocked gnome-keyring, and the loopback test gateway. Each step is also
+ * rendered to a PNG in the build directory (light and dark, wide and
+ * narrow) for a reviewer to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cr-check-row.h"
+#include "cr-checklist-page.h"
+#include "cr-cursor-page.h"
+#include "cr-gateway-error.h"
+#include "cr-key.h"
+#include "cr-keyring.h"
+#include "cr-keyring-page.h"
+#include "cr-model-page.h"
+#include "cr-test-gateway.h"
+#include "cr-troubleshoot-view.h"
+#include "cr-window.h"
+
+#define CHAT_PATH "/v1/chat/completions"
+
+static GtkApplication *app;
+
+typedef struct
+{
+  CrTestGateway *gateway;
+  CrSetupState  *state;
+  CrWindow      *window;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+#define wait_until(cond) G_STMT_START {                                  \
+    gboolean timed_out_ = FALSE;                                         \
+    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
+    while (!(cond) && !timed_out_)                                       \
+      g_main_context_iteration (NULL, TRUE);                             \
+    if (timed_out_)                                                      \
+      g_error ("Timed out waiting for %s", #cond);                       \
+    g_source_remove (id_);                                               \
+  } G_STMT_END
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static CrPage *
+page (Fixture *f)
+{
+  return cr_window_get_page (f->window);
+}
+
+static const char *
+page_id (Fixture *f)
+{
+  return cr_page_get_id (page (f));
+}
+
+static const char *
+stack_child (gpointer    widget,
+             GType       type,
+             const char *name)
+{
+  return gtk_stack_get_visible_child_name (child (widget, type, name));
+}
+
+static void
+activate (Fixture    *f,
+          const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+}
+
+static gboolean
+next_enabled (Fixture *f)
+{
+  GtkWidget *next = child (f->window, CR_TYPE_WINDOW, "next_button");
+
+  return gtk_widget_get_sensitive (next) && gtk_widget_get_visible (next);
+}
+
+static void
+click (gpointer button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+render_png (Fixture    *f,
+            const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  int width, height;
+
+  /* Until the window has drawn itself at its new size, there is nothing
+   * to snapshot yet. */
+  paintable = gtk_widget_paintable_new (widget);
+  for (guint tries = 0; node == NULL && tries < 50; tries++)
+    {
+      settle (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file = g_strdup_printf ("pages-%s-%d%s.png", name, width, dark ? "-dark" : "");
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+/* The step itself fits a 360 px window, whatever the frame around it. */
+static void
+assert_fits_narrow (Fixture *f)
+{
+  int min_width;
+
+  gtk_widget_measure (GTK_WIDGET (page (f)), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+}
+
+/* The step as it is, then narrow and dark, then back as it was. */
+static void
+save_pngs (Fixture    *f,
+           const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  int width, height;
+
+  assert_fits_narrow (f);
+  render_png (f, name);
+
+  gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, height);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  render_png (f, name);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  settle (100);
+}
+
+static void
+models_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *models;
+
+  models = cr_gateway_list_models_finish (CR_GATEWAY (object), result, &error);
+  g_assert_no_error (error);
+  cr_setup_state_set_models (f->state, models);
+}
+
+/* What the verify step leaves behind: key, base URL and the token's models. */
+static void
+verify_token (Fixture    *f,
+              const char *token)
+{
+  cr_setup_state_set_base_url (f->state, cr_test_gateway_get_base_url (f->gateway));
+  cr_setup_state_set_key (f->state, token);
+  cr_gateway_list_models_async (cr_setup_state_get_gateway (f->state), NULL, models_cb, f);
+  wait_until (cr_setup_state_get_models (f->state) != NULL);
+}
+
+static void
+go_to (Fixture    *f,
+       const char *page_id_)
+{
+  cr_page_jump_to (cr_window_lookup_page (f->window, "welcome"), page_id_);
+  g_assert_cmpstr (page_id (f), ==, page_id_);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->gateway = cr_test_gateway_new (FALSE, 0, &error);
+  g_assert_no_error (error);
+
+  f->state = cr_setup_state_new (NULL);
+  f->window = cr_window_new (app, f->state);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  settle (50);
+  g_assert_finalize_object (f->state);
+  g_clear_object (&f->gateway);
+}
+
+/* Every label, row title and subtitle under @widget, for "is the key shown?" */
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  if (ADW_IS_ACTION_ROW (widget))
+    g_string_append_printf (text, "%s\n", adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_text (c, text);
+}
+
+static void
+assert_key_not_shown (GtkWidget  *widget,
+                      const char *key)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  collect_text (widget, text);
+  g_assert_null (strstr (text->str, key));
+}
+
+/* ---- step 5: the model ---- */
+
+static GtkCheckButton *
+model_radio (Fixture    *f,
+             const char *model)
+{
+  GtkWidget *list = child (page (f), CR_TYPE_MODEL_PAGE, "model_list");
+  GtkWidget *widget = list;
+
+  /* Depth-first through the list (the "More models" expander nests rows). */
+  while (widget != NULL)
+    {
+      if (GTK_IS_CHECK_BUTTON (widget) &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (widget), "cr-model-id"), model) == 0)
+        return GTK_CHECK_BUTTON (widget);
+
+      if (gtk_widget_get_first_child (widget) != NULL)
+        widget = gtk_widget_get_first_child (widget);
+      else
+        {
+          while (widget != list && gtk_widget_get_next_sibling (widget) == NULL)
+            widget = gtk_widget_get_parent (widget);
+          widget = widget == list ? NULL : gtk_widget_get_next_sibling (widget);
+        }
+    }
+
+  return NULL;
+}
+
+static const char *
+test_view (Fixture *f)
+{
+  return stack_child (page (f), CR_TYPE_MODEL_PAGE, "test_stack");
+}
+
+static void
+test_model_baseline (Fixture       *f,
+                     gconstpointer  data)
+{
+  CrPage *model;
+  GtkCheckButton *baseline;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "model");
+  model = page (f);
+
+  baseline = model_radio (f, CR_DEFAULT_MODEL);
+  g_assert_nonnull (baseline);
+  g_assert_true (gtk_check_button_get_active (baseline));
+  g_assert_nonnull (model_radio (f, "claude-sonnet-4-6"));
+  g_assert_false (gtk_widget_get_visible (child (model, CR_TYPE_MODEL_PAGE, "warning_group")));
+  g_assert_cmpstr (test_view (f), ==, "idle");
+  g_assert_true (next_enabled (f));
+  save_pngs (f, "model");
+
+  click (child (model, CR_TYPE_MODEL_PAGE, "test_button"));
+  g_assert_cmpstr (test_view (f), ==, "running");
+  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  g_assert_cmpstr (test_view (f), ==, "done");
+  g_assert_nonnull (cr_setup_state_get_chat_result (f->state));
+  g_assert_cmpstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "reply_label")), !=, "");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "stats_label")),
+                                   "Answered in "));
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
+  save_pngs (f, "model-answered");
+
+  /* The answer counts for Next: no second request. */
+  activate (f, "assistant.next");
+  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
+  g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, CR_DEFAULT_MODEL);
+}
+
+/* Next without pressing "Send a test message" sends it, and goes on. */
+static void
+test_model_next_tests (Fixture       *f,
+                       gconstpointer  data)
+{
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "model");
+
+  gtk_check_button_set_active (model_radio (f, "claude-sonnet-4-6"), TRUE);
+  g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, "claude-sonnet-4-6");
+  activate (f, "assistant.next");
+  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
+  {
+    GBytes *body = cr_test_gateway_get_last_body (f->gateway);
+    g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_nonnull (strstr (text, "\"claude-sonnet-4-6\""));
+  }
+}
+
+static void
+test_model_baseline_not_allowed (Fixture       *f,
+                                 gconstpointer  data)
+{
+  CrPage *model;
+  GtkWidget *warning;
+
+  verify_token (f, CR_TEST_TOKEN_NARROW);
+  go_to (f, "model");
+  model = page (f);
+  warning = child (model, CR_TYPE_MODEL_PAGE, "warning_group");
+
+  /* Said plainly, with the fix and a way back to verify. */
+  g_assert_true (gtk_widget_get_visible (warning));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (child (model, CR_TYPE_MODEL_PAGE, "warning_row")),
+                            CR_DEFAULT_MODEL));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (model, CR_TYPE_MODEL_PAGE, "warning_row")),
+                            "allowlist"));
+  g_assert_null (model_radio (f, CR_DEFAULT_MODEL));
+  g_assert_false (next_enabled (f));
+  save_pngs (f, "model-not-allowed");
+
+  /* The user may pick another model and go on with it. */
+  gtk_check_button_set_active (model_radio (f, "claude-sonnet-4-6"), TRUE);
+  g_assert_true (next_enabled (f));
+  activate (f, "assistant.next");
+  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, "claude-sonnet-4-6");
+}
+
+/* The token's list says yes, the chat says 403: the typed error, its fix,
+ * the server's words, Try again and a way back to verify. */
+static void
+test_model_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_free);
+  CrModel *model = g_new0 (CrModel, 1);
+  CrPage *page_;
+
+  cr_setup_state_set_base_url (f->state, cr_test_gateway_get_base_url (f->gateway));
+  cr_setup_state_set_key (f->state, CR_TEST_TOKEN_NARROW);
+  model->id = g_strdup (CR_DEFAULT_MODEL);
+  g_ptr_array_add (models, model);
+  cr_setup_state_set_models (f->state, models);
+
+  go_to (f, "model");
+  page_ = page (f);
+  activate (f, "assistant.next");
+  wait_until (!cr_window_get_busy (f->window));
+
+  g_assert_cmpstr (page_id (f), ==, "model");
+  g_assert_cmpstr (test_view (f), ==, "error");
+  g_assert_nonnull (strstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_fix")),
+                            cr_gateway_error_code_fix (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED)));
+  g_assert_cmpstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_cause")), ==,
+                   cr_gateway_error_code_cause (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_server")),
+                            "403"));
+  g_assert_true (gtk_widget_get_visible (child (page_, CR_TYPE_MODEL_PAGE, "retry_button")));
+  save_pngs (f, "model-refused");
+
+  click (child (page_, CR_TYPE_MODEL_PAGE, "retry_button"));
+  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  g_assert_cmpstr (test_view (f), ==, "error");
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 2);
+
+  click (child (page_, CR_TYPE_MODEL_PAGE, "error_verify_button"));
+  g_assert_cmpstr (page_id (f), ==, "verify");
+}
+
+static void
+test_model_cancel (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 start;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
+  go_to (f, "model");
+
+  /* The page's own test: Escape stops it at once. */
+  click (child (page (f), CR_TYPE_MODEL_PAGE, "test_button"));
+  wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 1);
+  start = g_get_monotonic_time ();
+  activate (f, "assistant.cancel");
+  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpstr (test_view (f), ==, "idle");
+
+  /* Next's test: the window's Cancel returns control at once too. */
+  activate (f, "assistant.next");
+  wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 2);
+  g_assert_true (cr_window_get_busy (f->window));
+  activate (f, "assistant.cancel");
+  g_assert_false (cr_window_get_busy (f->window));
+  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  g_assert_cmpstr (page_id (f), ==, "model");
+  g_assert_true (next_enabled (f));
+}
+
+/* ---- step 6: the keyring ---- */
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **found = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+
+  found[0] = cr_keyring_lookup_finish (result, &base_url, &error);
+  g_assert_no_error (error);
+  found[1] = g_steal_pointer (&base_url);
+}
+
+static void
+test_keyring_save (Fixture       *f,
+                   gconstpointer  data)
+{
+  char *found[2] = { NULL, NULL };
+  CrPage *keyring;
+  g_autofree char *masked = cr_key_mask (CR_TEST_TOKEN_GOOD);
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "keyring");
+  keyring = page (f);
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (child (keyring, CR_TYPE_KEYRING_PAGE, "key_row")), ==,
+                   masked);
+  assert_key_not_shown (GTK_WIDGET (keyring), CR_TEST_TOKEN_GOOD);
+  g_assert_true (next_enabled (f));
+  save_pngs (f, "keyring");
+
+  click (child (keyring, CR_TYPE_KEYRING_PAGE, "save_button"));
+  wait_until (g_strcmp0 (stack_child (keyring, CR_TYPE_KEYRING_PAGE, "status_stack"), "saving") != 0);
+  g_assert_cmpstr (stack_child (keyring, CR_TYPE_KEYRING_PAGE, "status_stack"), ==, "result");
+  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+                   "Key saved");
+  g_assert_true (cr_setup_state_get_key_stored (f->state));
+  save_pngs (f, "keyring-saved");
+
+  cr_keyring_lookup_async (CR_KEYRING_DEFAULT_PROFILE, NULL, lookup_cb, found);
+  wait_until (found[0] != NULL);
+  g_assert_cmpstr (found[0], ==, CR_TEST_TOKEN_GOOD);
+  g_assert_cmpstr (found[1], ==, cr_test_gateway_get_base_url (f->gateway));
+  cr_key_free (found[0]);
+  g_free (found[1]);
+
+  activate (f, "assistant.next");
+  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+}
+
+/* Next saves when the user did not press "Save key". */
+static void
+test_keyring_next_saves (Fixture       *f,
+                         gconstpointer  data)
+{
+  char *found[2] = { NULL, NULL };
+
+  verify_token (f, CR_TEST_TOKEN_WIDE);
+  go_to (f, "keyring");
+  activate (f, "assistant.next");
+  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  g_assert_true (cr_setup_state_get_key_stored (f->state));
+
+  cr_keyring_lookup_async (CR_KEYRING_DEFAULT_PROFILE, NULL, lookup_cb, found);
+  wait_until (found[0] != NULL);
+  g_assert_cmpstr (found[0], ==, CR_TEST_TOKEN_WIDE);
+  cr_key_free (found[0]);
+  g_free (found[1]);
+}
+
+static const char bare_bus_config[] =
+  "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+  "<busconfig>\n"
+  "  <type>session</type>\n"
+  "  <listen>unix:dir=%s</listen>\n"
+  "  <auth>EXTERNAL</auth>\n"
+  "  <policy context=\"default\">\n"
+  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+  "    <allow eavesdrop=\"true\"/>\n"
+  "    <allow own=\"*\"/>\n"
+  "  </policy>\n"
+  "</busconfig>\n";
+
+/* A desktop without a keyring: a session bus on which nothing provides or
+ * can start a Secret Service. The page runs in a subprocess started on that
+ * bus, so nothing in it has talked to the real one. */
+static void
+test_keyring_no_service (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *config_arg = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *real_bus = NULL;
+
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { NULL, }, *f = &fixture;
+      CrPage *keyring;
+
+      fixture_set_up (f, NULL);
+      verify_token (f, CR_TEST_TOKEN_GOOD);
+      go_to (f, "keyring");
+      keyring = page (f);
+
+      activate (f, "assistant.next");
+      wait_until (!cr_window_get_busy (f->window));
+      g_assert_cmpstr (page_id (f), ==, "keyring");
+      g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+                       "No keyring service is running");
+      /* Not a dead end: Next now goes on without saving. */
+      g_assert_cmpstr (cr_page_get_next_label (keyring), ==, "_Continue without saving");
+      g_assert_true (next_enabled (f));
+      g_assert_true (gtk_widget_get_visible (child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button")));
+      save_pngs (f, "keyring-no-service");
+
+      activate (f, "assistant.next");
+      wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+      g_assert_false (cr_setup_state_get_key_stored (f->state));
+      fixture_tear_down (f, NULL);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("cr-bare-bus-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_strdup_printf (bare_bus_config, dir);
+  config_path = g_build_filename (dir, "session.conf", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+
+  config_arg = g_strconcat ("--config-file=", config_path, NULL);
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             "dbus-daemon", config_arg, "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+
+  /* That bus has no accessibility bus either: GTK would warn about it. */
+  real_bus = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("GTK_A11Y");
+  if (real_bus != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", real_bus, TRUE);
+
+  g_subprocess_force_exit (daemon);
+  g_subprocess_wait (daemon, NULL, NULL);
+  g_unlink (config_path);
+  g_rmdir (dir);
+
+  g_test_trap_assert_passed ();
+}
+
+/* ---- step 7: Cursor ---- */
+
+static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  /* An empty clipboard is an error here: "" stands for it. */
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static char *
+clipboard_text (Fixture *f)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
+  wait_until (text != NULL);
+  return text;
+}
+
+static void
+test_cursor_steps (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *masked = cr_key_mask (CR_TEST_TOKEN_GOOD);
+  g_autofree char *text = NULL;
+  const char *notice;
+  CrPage *cursor;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  cr_setup_state_set_model (f->state, "claude-sonnet-4-6");
+  go_to (f, "cursor");
+  cursor = page (f);
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (child (cursor, CR_TYPE_CURSOR_PAGE, "key_row")), ==,
+                   masked);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (cursor, CR_TYPE_CURSOR_PAGE, "url_row")),
+                            cr_test_gateway_get_base_url (f->gateway)));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (child (cursor, CR_TYPE_CURSOR_PAGE, "model_row")),
+                            "claude-sonnet-4-6"));
+  assert_key_not_shown (GTK_WIDGET (cursor), CR_TEST_TOKEN_GOOD);
+
+  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_url_button"));
+  text = clipboard_text (f);
+  g_assert_cmpstr (text, ==, cr_test_gateway_get_base_url (f->gateway));
+  g_clear_pointer (&text, g_free);
+
+  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  text = clipboard_text (f);
+  g_assert_cmpstr (text, ==, CR_TEST_TOKEN_GOOD);
+  g_clear_pointer (&text, g_free);
+  notice = gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label"));
+  g_assert_nonnull (strstr (notice, "cleared from the clipboard in 30 seconds"));
+  g_assert_true (gtk_revealer_get_reveal_child (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_revealer")));
+  assert_key_not_shown (GTK_WIDGET (cursor), CR_TEST_TOKEN_GOOD);
+  save_pngs (f, "cursor");
+}
+
+static void
+test_cursor_clears_clipboard (Fixture       *f,
+                              gconstpointer  data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
+  CrPage *cursor;
+  g_autofree char *text = NULL;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "cursor");
+  cursor = page (f);
+  cr_cursor_page_set_clipboard_timeout (CR_CURSOR_PAGE (cursor), 1);
+
+  /* Still ours after the timeout: cleared, and the page says so. */
+  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  text = clipboard_text (f);
+  g_assert_cmpstr (text, ==, CR_TEST_TOKEN_GOOD);
+  g_clear_pointer (&text, g_free);
+  settle (1500);
+  text = clipboard_text (f);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpstr (gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")), ==,
+                   "The key was cleared from the clipboard.");
+
+  /* Something else copied since: left alone. */
+  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  gdk_clipboard_set_text (clipboard, "the user's own text");
+  settle (1500);
+  text = clipboard_text (f);
+  g_assert_cmpstr (text, ==, "the user's own text");
+}
+
+/* ---- step 8: the checklist ---- */
+
+static CrCheckItem *
+item_at (Fixture *f,
+         guint    index)
+{
+  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "check_list");
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  g_assert_true (CR_IS_CHECK_ROW (row));
+  return cr_check_row_get_item (CR_CHECK_ROW (row));
+}
+
+static CrCheckItem *
+item (Fixture    *f,
+      const char *id)
+{
+  for (guint i = 0; i < 7; i++)
+    if (g_str_equal (cr_check_item_get_id (item_at (f, i)), id))
+      return item_at (f, i);
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+checklist_running (Fixture *f)
+{
+  return g_strcmp0 (stack_child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_stack"), "stop") == 0;
+}
+
+static const char *
+summary (Fixture *f)
+{
+  return gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
+}
+
+/* The row says what the item says, in words and not only in colour. */
+static void
+assert_row_matches (Fixture *f,
+                    guint    index)
+{
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (child (page (f), CR_TYPE_CHECKLIST_PAGE,
+                                                                     "check_list"), index));
+  CrCheckItem *item_ = cr_check_row_get_item (CR_CHECK_ROW (row));
+  CrCheckStatus status = cr_check_item_get_status (item_);
+  GtkWidget *fix = child (row, CR_TYPE_CHECK_ROW, "fix_label");
+
+  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
+                   cr_check_status_label (status));
+  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "title_label")), ==,
+                   cr_check_item_get_title (item_));
+  if ((status == CR_CHECK_FAILED || status == CR_CHECK_NEEDS_YOU) && cr_check_item_get_fix (item_))
+    {
+      g_assert_true (gtk_widget_get_visible (fix));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (fix)), cr_check_item_get_fix (item_)));
+    }
+  if (status == CR_CHECK_PASSED)
+    g_assert_false (gtk_widget_get_visible (fix));
+}
+
+static void
+test_checklist_good (Fixture       *f,
+                     gconstpointer  data)
+{
+  CrPage *checklist;
+  GtkSwitch *tab;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  cr_test_gateway_set_latency (f->gateway, 100);
+  go_to (f, "checklist");
+  checklist = page (f);
+  g_assert_cmpstr (cr_page_get_next_label (checklist), ==, "_Done");
+
+  /* The run starts by itself, and the rows follow it live. */
+  g_assert_true (checklist_running (f));
+  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+                   "Checking your setup…");
+  wait_until (cr_check_item_get_status (item (f, CR_CHECK_KEY)) == CR_CHECK_RUNNING);
+  assert_row_matches (f, 0);
+  save_pngs (f, "checklist-running");
+
+  wait_until (!checklist_running (f));
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_KEY)), ==, CR_CHECK_PASSED);
+  /* The loopback address is not crazyrouter.com: a warning, not a failure. */
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_BASE_URL)), ==, CR_CHECK_WARNING);
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_MODEL)), ==, CR_CHECK_PASSED);
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_CHAT)), ==, CR_CHECK_PASSED);
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_LOGS)), ==, CR_CHECK_PASSED);
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_QUOTA)), ==, CR_CHECK_PASSED);
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_TAB_COMPLETION)), ==, CR_CHECK_NEEDS_YOU);
+  for (guint i = 0; i < 7; i++)
+    assert_row_matches (f, i);
+  g_assert_cmpstr (summary (f), ==, "5 passed · 1 warning · 1 needs you");
+  g_assert_cmpint (cr_setup_state_get_last_check_time (f->state), >, 0);
+  g_assert_true (cr_setup_state_get_last_check_ok (f->state));
+  assert_key_not_shown (GTK_WIDGET (checklist), CR_TEST_TOKEN_GOOD);
+  save_pngs (f, "checklist");
+
+  /* The switch settles the last item at once, without a new run. */
+  tab = child (checklist, CR_TYPE_CHECKLIST_PAGE, "tab_switch");
+  gtk_switch_set_active (tab, TRUE);
+  g_assert_true (cr_setup_state_get_tab_acknowledged (f->state));
+  g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_TAB_COMPLETION)), ==, CR_CHECK_PASSED);
+  assert_row_matches (f, 6);
+  g_assert_cmpstr (summary (f), ==, "6 passed · 1 warning");
+  save_pngs (f, "checklist-acknowledged");
+
+  /* Run again keeps the acknowledgement. */
+  click (child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
+  g_assert_true (checklist_running (f));
+  wait_until (!checklist_running (f));
+  g_assert_cmpstr (summary (f), ==, "6 passed · 1 warning");
+}
+
+static void
+test_checklist_failure_and_help (Fixture       *f,
+                                 gconstpointer  data)
+{
+  CrPage *checklist;
+  CrTroubleshootView *help;
+  GtkWidget *row;
+  CrCheckItem *model;
+  gboolean handled = FALSE;
+
+  /* gpt-5.4 chosen, but this token only allows claude-sonnet-4-6. */
+  verify_token (f, CR_TEST_TOKEN_NARROW);
+  go_to (f, "checklist");
+  checklist = page (f);
+  help = child (checklist, CR_TYPE_CHECKLIST_PAGE, "troubleshoot");
+  wait_until (!checklist_running (f));
+
+  model = item (f, CR_CHECK_MODEL);
+  g_assert_cmpint (cr_check_item_get_status (model), ==, CR_CHECK_FAILED);
+  g_assert_cmpstr (cr_check_item_get_symptom (model), ==, "403");
+  for (guint i = 0; i < 7; i++)
+    assert_row_matches (f, i);
+  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+                   "Something needs fixing");
+  g_assert_nonnull (strstr (summary (f), "failed"));
+  g_assert_false (cr_setup_state_get_last_check_ok (f->state));
+  save_pngs (f, "checklist-failed");
+
+  /* The matching entry is marked and open; the others are not. */
+  g_assert_true (cr_troubleshoot_view_is_highlighted (help, "403"));
+  g_assert_false (cr_troubleshoot_view_is_highlighted (help, "404"));
+
+  /* The failed row leads straight to it. */
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (child (checklist, CR_TYPE_CHECKLIST_PAGE, "check_list"), 2));
+  g_assert_true (gtk_widget_get_visible (child (row, CR_TYPE_CHECK_ROW, "help_label")));
+  g_signal_emit_by_name (child (row, CR_TYPE_CHECK_ROW, "help_label"), "activate-link",
+                         "troubleshooting", &handled);
+  g_assert_true (handled);
+  g_assert_cmpstr (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "view_stack"), ==, "help");
+  save_pngs (f, "troubleshooting");
+
+  /* Escape goes back to the checks. */
+  activate (f, "assistant.cancel");
+  g_assert_cmpstr (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "view_stack"), ==, "checks");
+}
+
+static void
+test_checklist_cancel (Fixture       *f,
+                       gconstpointer  data)
+{
+  CrPage *checklist;
+  gint64 start;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
+  go_to (f, "checklist");
+  checklist = page (f);
+  wait_until (cr_test_gateway_get_request_count (f->gateway) > 0);
+
+  start = g_get_monotonic_time ();
+  activate (f, "assistant.cancel");
+  wait_until (!checklist_running (f));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+                   "The check was stopped");
+  g_assert_cmpint (cr_setup_state_get_last_check_time (f->state), ==, 0);
+
+  /* Leaving the step stops a run too. */
+  click (child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
+  g_assert_true (checklist_running (f));
+  activate (f, "assistant.back");
+  g_assert_cmpstr (page_id (f), !=, "checklist");
+  wait_until (g_strcmp0 (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_stack"), "run") == 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* The app's style sheet comes with the resource base path. */
+  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestPages",
+                                              G_APPLICATION_NON_UNIQUE));
+  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add ("/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("model/baseline", test_model_baseline);
+  ADD ("model/next-tests", test_model_next_tests);
+  ADD ("model/baseline-not-allowed", test_model_baseline_not_allowed);
+  ADD ("model/refused", test_model_refused);
+  ADD ("model/cancel", test_model_cancel);
+  ADD ("keyring/save", test_keyring_save);
+  ADD ("keyring/next-saves", test_keyring_next_saves);
+  g_test_add_func ("/pages/keyring/no-service", test_keyring_no_service);
+  ADD ("cursor/steps", test_cursor_steps);
+  ADD ("cursor/clears-clipboard", test_cursor_clears_clipboard);
+  ADD ("checklist/good", test_checklist_good);
+  ADD ("checklist/failure-and-help", test_checklist_failure_and_help);
+  ADD ("checklist/cancel", test_checklist_cancel);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
