@@ -45,9 +45,15 @@ unset WAYLAND_DISPLAY
 # The tests' G_DEBUG=fatal-warnings is for our code only: gnome-keyring-daemon
 # warns when an item is replaced, and must not abort over it. So the bus (and
 # what it activates) and the daemon run without it; the test gets it back.
+# No prompter answers in here: an unlock prompt is dismissed at once, as if
+# the person pressed Cancel, instead of a window waiting on Xvfb forever.
+# Tests that lock the keyring unlock it again with the password.
+export CR_TEST_KEYRING_PASSWORD=pw
+export GNOME_KEYRING_TEST_PROMPTER=com.crazyrouter.SetupAssistant.NoPrompter
 export CR_TEST_G_DEBUG="${G_DEBUG-}"
 env -u G_DEBUG dbus-run-session -- sh -c '
-  printf pw | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
+  printf %s "$CR_TEST_KEYRING_PASSWORD" |
+    gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
   [ -z "$CR_TEST_G_DEBUG" ] || export G_DEBUG="$CR_TEST_G_DEBUG"
   unset CR_TEST_G_DEBUG
   exec "$@"' sh "$@"

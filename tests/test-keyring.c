@@ -384,6 +384,121 @@ test_cancelled_in_flight (void)
   g_assert_true (ok);
 }
 
+/* --- a locked keyring -------------------------------------------------- */
+
+static SecretCollection *
+default_collection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  SecretCollection *collection;
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+
+  return collection;
+}
+
+/* Unlocks without a prompt, the way the login screen does: gnome-keyring's
+ * own interface, the wrapper's password, a plain session. */
+static void
+unlock_default (SecretCollection *collection)
+{
+  const char *password = g_getenv ("CR_TEST_KEYRING_PASSWORD");
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) unlocked = NULL;
+  g_autoptr(GVariant) output = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *session;
+  GVariant *secret;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                        "org.freedesktop.Secret.Service", "OpenSession",
+                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                        NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(v&o)", &output, &session);
+
+  secret = g_variant_new ("(o@ay@ays)", session,
+                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                     strlen (password), 1),
+                          "text/plain");
+  unlocked = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                          "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                          "UnlockWithMasterPassword",
+                                          g_variant_new ("(o@(oayays))",
+                                                         g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
+                                                         secret),
+                                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The collection is locked and the unlock prompt dismissed (the wrapper
+ * has no prompter, so gnome-keyring dismisses it at once). */
+static void
+test_locked (void)
+{
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *locking;
+  gboolean ok;
+  char *key;
+
+  if (g_getenv ("CR_TEST_KEYRING_PASSWORD") == NULL)
+    {
+      g_test_skip ("needs the keyring of tests/headless-run.sh");
+      return;
+    }
+
+  ok = store ("locked", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  collection = default_collection ();
+  locking = g_list_append (NULL, collection);
+  g_assert_cmpint (secret_service_lock_sync (NULL, locking, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+  g_list_free (locking);
+
+  key = lookup ("locked", NULL, NULL, &error);
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "Unlock"));
+  g_assert_null (key);
+  g_clear_error (&error);
+
+  ok = store ("locked", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
+  g_assert_false (ok);
+  g_clear_error (&error);
+
+  /* Not "nothing to remove": the key is still there. */
+  ok = clear ("locked", NULL, &error);
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
+  g_assert_false (ok);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_items ("locked"), ==, 1);
+
+  unlock_default (collection);
+
+  key = lookup ("locked", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
+  cr_key_free (key);
+
+  ok = clear ("locked", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
 /* --- no Secret Service (each in its own process) ---------------------- */
 
 static void
@@ -518,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/keyring/label", test_label);
   g_test_add_func ("/keyring/cancelled/before", test_cancelled_before);
   g_test_add_func ("/keyring/cancelled/in-flight", test_cancelled_in_flight);
+  g_test_add_func ("/keyring/locked", test_locked);
   g_test_add_func ("/keyring/no-service/bad-address", test_no_bus_address);
   g_test_add_func ("/keyring/no-service/no-bus", test_no_bus_at_all);
   g_test_add_func ("/keyring/no-service/bare-bus", test_bus_without_service);

@@ -52,7 +52,9 @@ struct _Op
   GCancellable  *cancellable;
   gulong         cancelled_id;
   int            returned;    /* atomic: the task has its result */
-  guint          pending;     /* store: stale items still being deleted */
+  gboolean       keep_current; /* store: keep the item just written */
+  guint          pending;     /* items still being deleted */
+  guint          deleted;
   GError        *delete_error;
 };
 
@@ -299,11 +301,22 @@ op_run (GTask *task)
   g_bus_get (G_BUS_TYPE_SESSION, cancellable, on_bus, task);
 }
 
-/* --- store ------------------------------------------------------------ */
+/* --- removing a profile's items (clear, and store's stale ones) ------ */
 
-/* Takes one reference of @task when nothing is pending any more. */
+static gboolean
+item_is_locked (SecretItem *item)
+{
+  /* Read the property directly: secret_item_get_locked() is critical when
+   * the daemon went away and took the item's properties along. */
+  g_autoptr(GVariant) locked = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (item), "Locked");
+
+  return locked != NULL && g_variant_is_of_type (locked, G_VARIANT_TYPE_BOOLEAN) &&
+         g_variant_get_boolean (locked);
+}
+
+/* Drops one reference of @task once nothing is pending any more. */
 static void
-store_maybe_done (GTask *task)
+remove_maybe_done (GTask *task)
 {
   Op *op = op_get (task);
 
@@ -313,35 +326,42 @@ store_maybe_done (GTask *task)
   if (op->delete_error != NULL)
     op_fail (task, op->delete_error);
   else
-    op_return_boolean (task, TRUE);
+    op_return_boolean (task, op->keep_current || op->deleted > 0);
 
   g_object_unref (task);
 }
 
 static void
-on_stale_deleted (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_item_deleted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   GTask *task = user_data;
   Op *op = op_get (task);
   g_autoptr(GError) error = NULL;
 
-  if (!secret_item_delete_finish (SECRET_ITEM (source), result, &error) &&
-      op->delete_error == NULL)
+  if (secret_item_delete_finish (SECRET_ITEM (source), result, &error))
+    op->deleted++;
+  else if (op->delete_error == NULL)
     op->delete_error = g_steal_pointer (&error);
 
   op->pending--;
-  store_maybe_done (task);
+  remove_maybe_done (task);
 }
 
-/* The new item replaced one with the same attributes; any other item of
- * this profile holds an older key for another base URL and must go, so a
- * profile never has two keys. */
+static gboolean
+is_current (Op         *op,
+            SecretItem *item)
+{
+  g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+
+  return g_strcmp0 (g_hash_table_lookup (attributes, ATTR_BASE_URL), op->base_url) == 0;
+}
+
 static void
-on_store_search (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_remove_search (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   GTask *task = user_data;
   Op *op = op_get (task);
@@ -362,21 +382,41 @@ on_store_search (GObject      *source,
   for (GList *l = items; l != NULL; l = l->next)
     {
       SecretItem *item = l->data;
-      g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
 
-      if (g_strcmp0 (g_hash_table_lookup (attributes, ATTR_BASE_URL),
-                     op->base_url) == 0)
+      if (op->keep_current && is_current (op, item))
         continue;
 
+      /* Still locked after UNLOCK: the prompt was dismissed. Reporting
+       * "nothing to remove" would leave the key behind unnoticed. */
+      if (item_is_locked (item))
+        {
+          if (op->delete_error == NULL)
+            op->delete_error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "");
+          continue;
+        }
+
       op->pending++;
-      secret_item_delete (item, g_task_get_cancellable (task),
-                          on_stale_deleted, task);
+      secret_item_delete (item, g_task_get_cancellable (task), on_item_deleted, task);
     }
   g_list_free_full (items, g_object_unref);
 
   op->pending--;
-  store_maybe_done (task);
+  remove_maybe_done (task);
 }
+
+/* Takes @task. */
+static void
+remove_profile_items (GTask *task)
+{
+  Op *op = op_get (task);
+  g_autoptr(GHashTable) attributes = profile_attributes (op);
+
+  secret_service_search (op->service, cr_keyring_get_schema (), attributes,
+                         SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                         g_task_get_cancellable (task), on_remove_search, task);
+}
+
+/* --- store ------------------------------------------------------------ */
 
 static void
 on_stored (GObject      *source,
@@ -385,7 +425,6 @@ on_stored (GObject      *source,
 {
   GTask *task = user_data;
   Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) error = NULL;
   gboolean stored;
 
@@ -401,10 +440,10 @@ on_stored (GObject      *source,
       return;
     }
 
-  attributes = profile_attributes (op);
-  secret_service_search (op->service, cr_keyring_get_schema (), attributes,
-                         SECRET_SEARCH_ALL, g_task_get_cancellable (task),
-                         on_store_search, task);
+  /* The new item replaced one with the same attributes; any other item of
+   * this profile holds an older key for another base URL and must go, so a
+   * profile never has two keys. */
+  remove_profile_items (task);
 }
 
 static void
@@ -451,6 +490,7 @@ cr_keyring_store_async (const char          *profile,
   op = op_get (task);
   op->base_url = g_strdup (base_url);
   op->key = g_strdup (key);
+  op->keep_current = TRUE;
 
   op_run (task);
 }
@@ -495,15 +535,9 @@ found_from_item (SecretItem  *item,
 
   if (value == NULL)
     {
-      /* Read the property directly: secret_item_get_locked() is critical
-       * when the daemon went away and took the item's properties along. */
-      g_autoptr(GVariant) locked = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (item),
-                                                                     "Locked");
-
       /* UNLOCK was asked for: a still-locked item means the prompt was
        * dismissed. */
-      if (locked != NULL && g_variant_is_of_type (locked, G_VARIANT_TYPE_BOOLEAN) &&
-          g_variant_get_boolean (locked))
+      if (item_is_locked (item))
         g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "");
       else
         g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
@@ -602,33 +636,6 @@ cr_keyring_lookup_finish (GAsyncResult  *result,
 
 /* --- clear ------------------------------------------------------------ */
 
-static void
-on_cleared (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  Op *op = op_get (task);
-  gboolean removed;
-
-  removed = secret_service_clear_finish (op->service, result, &error);
-  if (error != NULL)
-    op_fail (task, error);
-  else
-    op_return_boolean (task, removed);
-}
-
-static void
-clear_with_service (GTask *task)
-{
-  Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = profile_attributes (op);
-
-  secret_service_clear (op->service, cr_keyring_get_schema (), attributes,
-                        g_task_get_cancellable (task), on_cleared, task);
-}
-
 void
 cr_keyring_clear_async (const char          *profile,
                         GCancellable        *cancellable,
@@ -638,7 +645,7 @@ cr_keyring_clear_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_clear_async, profile, clear_with_service,
+  op_run (op_new (cr_keyring_clear_async, profile, remove_profile_items,
                   cancellable, callback, user_data));
 }
 
