@@ -849,24 +849,23 @@ wrong_shape (const char *path)
                       "{\"success\":true,\"message\":\"\",\"data\":{\"id\":\"1\",\"created_at\":\"yesterday\"}}");
 }
 
+/* Terminal escapes, markup, bidi overrides, controls, emoji, CJK; then
+ * padding up to a megabyte. */
+static const char hostile_start[] =
+  "\x1b[31m<b>Bold</b> <a href=\"https://evil.example/\">click here</a> "
+  "<span foreground=\"red\">&amp;</span> \u202Egnp.exe\u202C \u2066isolated\u2069 \u200F"
+  "\x07\x08 line one\r\nline two\ttabbed \xf0\x9f\x98\x80 错误 ";
+
 static Answer *
 hostile_message (void)
 {
-  GString *message = g_string_new ("\x1b[31m<b>Bold</b> <a href=\"https://evil.example/\">click here</a> "
-                                   "<span foreground=\"red\">&amp;</span> "
-                                   "\u202Egnp.exe\u202C \u2066isolated\u2069 \u200F"
-                                   "\x07\x08 line one\r\nline two\ttabbed \xf0\x9f\x98\x80 错误 ");
+  g_autoptr(GString) message = g_string_new (hostile_start);
 
   while (message->len < HOSTILE_SIZE)
     g_string_append (message, "AAAAAAAAAAAAAAAA");
   g_string_truncate (message, HOSTILE_SIZE);
 
-  {
-    Answer *answer = answer_error (400, message->str, "new_api_error", "hostile");
-
-    g_string_free (message, TRUE);
-    return answer;
-  }
+  return answer_error (400, message->str, "new_api_error", "hostile");
 }
 
 static GBytes *
