@@ -171,13 +171,14 @@ cli_parse (CrCli   *cli,
     { NULL }
   };
 
+  /* GOption translates the summary and description itself. */
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context,
-    _("Checks the Crazyrouter setup for Cursor from a terminal, without a window."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    N_("Checks the Crazyrouter setup for Cursor from a terminal, without a window."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
-    _("The key is taken from --key-stdin, else from the CRAZYROUTER_API_KEY "
+    N_("The key is taken from --key-stdin, else from the CRAZYROUTER_API_KEY "
       "environment variable, else from the keyring (by profile). It is never "
       "printed: only its last four characters are shown.\n"
       "\n"
@@ -185,10 +186,7 @@ cli_parse (CrCli   *cli,
       "do not fail a run), 1 when a check failed, 2 on bad usage or when there "
       "is no key to check, 130 when interrupted."));
 
-  args = g_new0 (char *, argc + 1);
-  for (int i = 0; i < argc; i++)
-    args[i] = g_strdup (argv[i]);
-
+  args = g_strdupv (argv);
   if (!g_option_context_parse_strv (context, &args, error))
     return FALSE;
 

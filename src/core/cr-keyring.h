@@ -23,6 +23,12 @@ typedef enum {
 
 GQuark      cr_keyring_error_quark   (void);
 
+/* All three fail with a CR_KEYRING_ERROR (its message says what to do), or
+ * with G_IO_ERROR_CANCELLED as soon as @cancellable is cancelled, even while
+ * an unlock prompt is up. */
+
+/* Replaces the profile's key, whatever base URL it was stored with: a
+ * profile never holds two keys. @base_url may be NULL. */
 void        cr_keyring_store_async   (const char          *profile,
                                       const char          *base_url,
                                       const char          *key,
