@@ -172,7 +172,7 @@ cli_parse (CrCli   *cli,
   };
 
   /* GOption translates the summary and description itself. */
-  context = g_option_context_new (NULL);
+  context = g_option_context_new ("--check");
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     N_("Checks the Crazyrouter setup for Cursor from a terminal, without a window."));
