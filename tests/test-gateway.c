@@ -570,6 +570,7 @@ test_error_server (Fixture       *f,
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) models = list_models (f, NULL, &error);
 
+      g_assert_null (models);
       assert_gateway_error (f, error, CR_GATEWAY_ERROR_SERVER);
       g_assert_cmpuint (cr_gateway_error_get_status (error), ==, 500);
       g_assert_nonnull (cr_gateway_error_get_server_message (error));
