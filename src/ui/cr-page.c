@@ -12,7 +12,9 @@ typedef struct
   char         *title;
   char         *next_label;
   CrSetupState *state;
+  GtkWidget    *child;   /* a ref on the AdwBin's child, see child_cb() */
   gboolean      complete;
+  gboolean      next_suggested;
 } CrPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CrPage, cr_page, ADW_TYPE_BIN)
@@ -23,6 +25,7 @@ enum {
   PROP_TITLE,
   PROP_COMPLETE,
   PROP_NEXT_LABEL,
+  PROP_NEXT_SUGGESTED,
   PROP_STATE,
   N_PROPS
 };
@@ -91,6 +94,9 @@ cr_page_dispose (GObject *object)
   g_clear_object (&priv->state);
 
   G_OBJECT_CLASS (cr_page_parent_class)->dispose (object);
+
+  /* AdwBin has let go of its child by now. */
+  g_clear_object (&priv->child);
 }
 
 static void
@@ -114,6 +120,9 @@ cr_page_get_property (GObject    *object,
       break;
     case PROP_NEXT_LABEL:
       g_value_set_string (value, cr_page_get_next_label (self));
+      break;
+    case PROP_NEXT_SUGGESTED:
+      g_value_set_boolean (value, cr_page_get_next_suggested (self));
       break;
     case PROP_STATE:
       g_value_set_object (value, cr_page_get_state (self));
@@ -144,6 +153,9 @@ cr_page_set_property (GObject      *object,
       break;
     case PROP_NEXT_LABEL:
       cr_page_set_next_label (self, g_value_get_string (value));
+      break;
+    case PROP_NEXT_SUGGESTED:
+      cr_page_set_next_suggested (self, g_value_get_boolean (value));
       break;
     case PROP_STATE:
       cr_page_set_state (self, g_value_get_object (value));
@@ -178,6 +190,9 @@ cr_page_class_init (CrPageClass *klass)
   properties[PROP_NEXT_LABEL] =
     g_param_spec_string ("next-label", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEXT_SUGGESTED] =
+    g_param_spec_boolean ("next-suggested", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -194,9 +209,25 @@ cr_page_class_init (CrPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
+/* A page whose template binds its top widget has it unparented twice on
+ * dispose: by gtk_widget_dispose_template() (GTK >= 4.8 unparents bound
+ * direct children) and then by AdwBin. Holding a ref until AdwBin is done
+ * makes the second one a harmless no-op instead of a use after free. */
+static void
+child_cb (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_set_object (&priv->child, adw_bin_get_child (ADW_BIN (self)));
+}
+
 static void
 cr_page_init (CrPage *self)
 {
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  priv->next_suggested = TRUE;
+  g_signal_connect (self, "notify::child", G_CALLBACK (child_cb), NULL);
 }
 
 const char *
@@ -289,6 +320,32 @@ cr_page_set_next_label (CrPage     *self,
 
   if (set_string (&priv->next_label, label))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_LABEL]);
+}
+
+gboolean
+cr_page_get_next_suggested (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), TRUE);
+
+  return priv->next_suggested;
+}
+
+void
+cr_page_set_next_suggested (CrPage   *self,
+                            gboolean  suggested)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  suggested = !!suggested;
+  if (priv->next_suggested == suggested)
+    return;
+
+  priv->next_suggested = suggested;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_SUGGESTED]);
 }
 
 CrSetupState *

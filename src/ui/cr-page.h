@@ -51,6 +51,11 @@ void          cr_page_set_complete    (CrPage        *self,
 const char   *cr_page_get_next_label  (CrPage        *self);
 void          cr_page_set_next_label  (CrPage        *self,
                                        const char    *label);
+/* Next is the view's suggested action unless the page offers a better one
+ * of its own (the welcome page's "Check my setup"). Default TRUE. */
+gboolean      cr_page_get_next_suggested (CrPage     *self);
+void          cr_page_set_next_suggested (CrPage     *self,
+                                          gboolean    suggested);
 /* The wizard's shared state; set by the assistant before the page is shown. */
 CrSetupState *cr_page_get_state       (CrPage        *self);
 void          cr_page_set_state       (CrPage        *self,

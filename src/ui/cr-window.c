@@ -116,6 +116,10 @@ update_header (CrWindow *self)
   if (label == NULL)
     label = is_last (self) ? _("_Done") : _("_Next");
   gtk_button_set_label (GTK_BUTTON (self->next_button), label);
+  if (cr_page_get_next_suggested (page))
+    gtk_widget_add_css_class (self->next_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->next_button, "suggested-action");
 
   gtk_widget_set_visible (self->next_button, !busy);
   gtk_widget_set_visible (self->busy_box, busy);
@@ -141,18 +145,25 @@ set_busy (CrWindow     *self,
           GCancellable *cancellable)
 {
   CrPage *page = page_at (self, self->current);
+  gboolean busy = cancellable != NULL;
   gboolean had_focus = focus_is_inside (self, self->next_button) ||
-                       focus_is_inside (self, self->busy_box);
+                       focus_is_inside (self, self->busy_box) ||
+                       focus_is_inside (self, GTK_WIDGET (page));
 
   g_set_object (&self->apply_cancellable, cancellable);
-
-  /* The form is greyed out while its work runs, like GNOME Online Accounts. */
-  gtk_widget_set_sensitive (GTK_WIDGET (page), cancellable == NULL);
   update_header (self);
 
-  /* Keep the keyboard where the user was: Next and Cancel swap places. */
-  if (had_focus)
-    gtk_widget_grab_focus (cancellable != NULL ? self->cancel_button : self->next_button);
+  /* Keep the keyboard where the user was: Next and Cancel swap places.
+   * The focus leaves the page before it is greyed out, so no entry is
+   * left focused while insensitive. */
+  if (had_focus && busy)
+    gtk_widget_grab_focus (self->cancel_button);
+
+  /* The form is greyed out while its work runs, like GNOME Online Accounts. */
+  gtk_widget_set_sensitive (GTK_WIDGET (page), !busy);
+
+  if (had_focus && !busy && !gtk_widget_grab_focus (self->next_button))
+    gtk_widget_child_focus (GTK_WIDGET (page), GTK_DIR_TAB_FORWARD);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -194,6 +205,9 @@ show_step (CrWindow *self,
 
   self->current = index;
   page = page_at (self, index);
+  /* Otherwise GtkStack moves the focus to the new page's first control
+   * (say, a link), and Enter would no longer mean Next. */
+  gtk_root_set_focus (GTK_ROOT (self), NULL);
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
   update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
@@ -354,6 +368,7 @@ add_pages (CrWindow *self)
 
       g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
       g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
+      g_signal_connect_object (page, "notify::next-suggested", G_CALLBACK (page_changed_cb), self, 0);
       g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
       g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
       g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);

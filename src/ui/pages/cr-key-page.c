@@ -128,13 +128,15 @@ url_changed_cb (CrKeyPage *self)
     }
 
   g_clear_pointer (&self->fixed_url, g_free);
-  can_fix = diagnosis->fixed_url != NULL &&
-            g_strcmp0 (diagnosis->fixed_url, diagnosis->input) != 0;
+  self->fixed_url = g_strdup (diagnosis->fixed_url);
+  /* Another gateway may be on purpose; the official one is one click away. */
+  if (self->fixed_url == NULL && diagnosis->issue == CR_ENDPOINT_NOT_OFFICIAL)
+    self->fixed_url = g_strdup (CR_DEFAULT_BASE_URL);
+  can_fix = self->fixed_url != NULL && g_strcmp0 (self->fixed_url, diagnosis->input) != 0;
   if (can_fix)
     {
       g_autofree char *label = NULL;
 
-      self->fixed_url = g_strdup (diagnosis->fixed_url);
       /* Translators: %s is a URL, e.g. https://crazyrouter.com/v1 */
       label = g_strdup_printf (_("Use %s"), self->fixed_url);
       gtk_label_set_text (self->fix_label, label);
@@ -277,7 +279,7 @@ cr_key_page_init (CrKeyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  cr_page_set_title (CR_PAGE (self), _("Key and Base URL"));
+  cr_page_set_title (CR_PAGE (self), _("Paste the Key"));
   cr_page_set_next_label (CR_PAGE (self), _("_Check Key"));
   key_changed_cb (self);
   url_changed_cb (self);

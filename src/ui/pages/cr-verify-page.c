@@ -121,8 +121,8 @@ detail_for (const GError *error)
   said = cr_gateway_error_get_server_message (error);
   status = cr_gateway_error_get_status (error);
   if (said != NULL && status > 0)
-    /* Translators: %s is the server's message, %u an HTTP status such as 401. */
-    return g_strdup_printf (_("Crazyrouter said: “%s” (HTTP %u)"), said, status);
+    /* Translators: %u is an HTTP status such as 401, %s the server's message. */
+    return g_strdup_printf (_("Crazyrouter answered %u: “%s”"), status, said);
   if (said != NULL)
     return g_strdup_printf (_("Crazyrouter said: “%s”"), said);
 
@@ -397,7 +397,6 @@ cr_verify_page_class_init (CrVerifyPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-verify-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrVerifyPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrVerifyPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrVerifyPage, running_detail);
   gtk_widget_class_bind_template_child (widget_class, CrVerifyPage, cancel_button);
@@ -421,6 +420,7 @@ static void
 cr_verify_page_init (CrVerifyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->view_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
   cr_page_set_title (CR_PAGE (self), _("Check the Key"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", FALSE);

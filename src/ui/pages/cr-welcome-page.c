@@ -17,7 +17,6 @@ struct _CrWelcomePage
 {
   CrPage          parent_instance;
 
-  AdwStatusPage  *status_page;
   GtkWidget      *stored_box;
   GtkLabel       *stored_label;
   GtkWidget      *check_button;
@@ -72,6 +71,8 @@ update (CrWelcomePage *self)
 
   gtk_widget_set_visible (self->stored_box, stored);
   cr_page_set_next_label (CR_PAGE (self), stored ? _("_Set Up Again") : _("_Start"));
+  /* With a key saved, checking it is the likely wish; setting up again is not. */
+  cr_page_set_next_suggested (CR_PAGE (self), !stored);
   if (!stored)
     return;
 
@@ -198,7 +199,6 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-welcome-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, status_page);
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_box);
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_label);
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_button);
@@ -213,6 +213,8 @@ cr_welcome_page_init (CrWelcomePage *self)
 {
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
 
+  /* The template's top widget is not bound: AdwBin unparents its own
+   * child, and gtk_widget_dispose_template() would do it a second time. */
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_title (CR_PAGE (self), _("Welcome"));
@@ -220,7 +222,8 @@ cr_welcome_page_init (CrWelcomePage *self)
 
   /* Until the app icon is installed, a generic one beats a broken image. */
   if (!gtk_icon_theme_has_icon (theme, APP_ID))
-    adw_status_page_set_icon_name (self->status_page, "dialog-password-symbolic");
+    adw_status_page_set_icon_name (ADW_STATUS_PAGE (adw_bin_get_child (ADW_BIN (self))),
+                                   "dialog-password-symbolic");
 
   g_signal_connect (self, "notify::state", G_CALLBACK (state_changed_cb), NULL);
   update (self);
