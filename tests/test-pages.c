@@ -585,7 +585,7 @@ test_keyring_no_service (void)
       g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
                        "No keyring service is running");
       /* Not a dead end: Next now goes on without saving. */
-      g_assert_cmpstr (cr_page_get_next_label (keyring), ==, "_Continue without saving");
+      g_assert_cmpstr (cr_page_get_next_label (keyring), ==, "_Continue Without Saving");
       g_assert_true (next_enabled (f));
       g_assert_true (gtk_widget_get_visible (child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button")));
       save_pngs (f, "keyring-no-service");

@@ -184,7 +184,7 @@ show_help (CrChecklistPage *self,
   if (symptom != NULL)
     cr_troubleshoot_view_focus_row (self->troubleshoot, symptom);
   else
-    gtk_widget_grab_focus (GTK_WIDGET (self->troubleshoot));
+    gtk_widget_child_focus (GTK_WIDGET (self->troubleshoot), GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -315,7 +315,6 @@ cr_checklist_page_shown (CrPage *page)
 
   gtk_stack_set_visible_child_name (self->view_stack, "checks");
   start_run (self);
-  gtk_widget_grab_focus (self->stop_button);
 }
 
 static void
@@ -429,7 +428,7 @@ cr_checklist_page_init (CrChecklistPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_id (CR_PAGE (self), "checklist");
-  cr_page_set_title (CR_PAGE (self), _("Check the setup"));
+  cr_page_set_title (CR_PAGE (self), _("Check the Setup"));
   cr_page_set_next_label (CR_PAGE (self), _("_Done"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
   update_summary (self);

@@ -43,6 +43,8 @@ show_notice (CrCursorPage *self,
 {
   gtk_image_set_from_icon_name (self->notice_icon, icon_name);
   gtk_label_set_text (self->notice_label, text);
+  /* Hidden until the first copy, so it takes no room before. */
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
 }
 
@@ -160,8 +162,6 @@ cr_cursor_page_shown (CrPage *page)
   other_note = g_strdup_printf (_("Cursor’s support for custom models is still uneven. Get %s working first, then add one model at a time."),
                                 CR_DEFAULT_MODEL);
   adw_action_row_set_subtitle (self->other_models_row, other_note);
-
-  gtk_widget_grab_focus (has_key ? self->copy_key_button : self->copy_url_button);
 }
 
 static void
@@ -212,7 +212,7 @@ cr_cursor_page_init (CrCursorPage *self)
   self->clear_seconds = CLIPBOARD_CLEAR_SECONDS;
 
   cr_page_set_id (CR_PAGE (self), "cursor");
-  cr_page_set_title (CR_PAGE (self), _("Set up Cursor"));
+  cr_page_set_title (CR_PAGE (self), _("Set Up Cursor"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
 }
 

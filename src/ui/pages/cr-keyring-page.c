@@ -132,7 +132,7 @@ show_failure (CrKeyringPage *self,
       /* Nothing to fix here, so going on is the normal way: Next says so. */
       gtk_widget_set_visible (self->skip_button, FALSE);
       self->skip = TRUE;
-      cr_page_set_next_label (CR_PAGE (self), _("_Continue without saving"));
+      cr_page_set_next_label (CR_PAGE (self), _("_Continue Without Saving"));
       cr_page_set_complete (CR_PAGE (self), TRUE);
       return;
     }
@@ -323,8 +323,6 @@ cr_keyring_page_shown (CrPage *page)
     cr_page_set_complete (page, TRUE);
   else
     gtk_stack_set_visible_child_name (self->status_stack, "idle");
-
-  gtk_widget_grab_focus (self->save_button);
 }
 
 static void
@@ -343,7 +341,7 @@ static void
 on_skip_clicked (CrKeyringPage *self)
 {
   self->skip = TRUE;
-  cr_page_set_next_label (CR_PAGE (self), _("_Continue without saving"));
+  cr_page_set_next_label (CR_PAGE (self), _("_Continue Without Saving"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
   cr_page_advance (CR_PAGE (self));
 }
@@ -432,6 +430,6 @@ cr_keyring_page_init (CrKeyringPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_id (CR_PAGE (self), "keyring");
-  cr_page_set_title (CR_PAGE (self), _("Save the key"));
+  cr_page_set_title (CR_PAGE (self), _("Save the Key"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
 }

@@ -530,9 +530,8 @@ cr_model_page_shown (CrPage *page)
   if (!select_model (self, cr_setup_state_get_model (state)))
     select_model (self, CR_DEFAULT_MODEL);
 
+  /* The focus stays with the window's Next: Enter goes on, testing first. */
   sync_test_view (self);
-  if (self->selected != NULL)
-    gtk_widget_grab_focus (self->test_button);
 }
 
 static void
@@ -700,6 +699,6 @@ cr_model_page_init (CrModelPage *self)
   self->radio_group = GTK_CHECK_BUTTON (g_object_ref_sink (gtk_check_button_new ()));
 
   cr_page_set_id (CR_PAGE (self), "model");
-  cr_page_set_title (CR_PAGE (self), _("Choose a model"));
+  cr_page_set_title (CR_PAGE (self), _("Choose a Model"));
   cr_page_set_complete (CR_PAGE (self), FALSE);
 }
