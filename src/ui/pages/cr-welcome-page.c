@@ -83,6 +83,21 @@ update (CrWelcomePage *self)
   update_last_check (self, state);
 }
 
+/* The keyring answers shortly after the window opens: the check becomes the
+ * default action then, unless the user has already moved into the page. */
+static void
+key_stored_cb (CrWelcomePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  update (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      gtk_widget_get_visible (self->stored_box) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
+    gtk_widget_grab_focus (self->check_button);
+}
+
 static void
 state_changed_cb (CrWelcomePage *self)
 {
@@ -91,7 +106,7 @@ state_changed_cb (CrWelcomePage *self)
   if (state != NULL)
     {
       g_signal_connect_object (state, "notify::key-stored",
-                               G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (key_stored_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (state, "notify::profile",
                                G_CALLBACK (update), self, G_CONNECT_SWAPPED);
     }
