@@ -9,11 +9,21 @@ set -eu
 
 world=$(mktemp -d "${TMPDIR:-/tmp}/cr-test.XXXXXX")
 xvfb_pid=
+status=1
 cleanup () {
-  [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$world"
+  set +e
+  [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null
+  # GTK's clipboard can start the document portal, which mounts a FUSE
+  # folder in the runtime dir: unmount it, or rm cannot remove it.
+  for fm in fusermount3 fusermount; do
+    command -v $fm >/dev/null 2>&1 && $fm -u -z "$world/run/doc" 2>/dev/null
+  done
+  rm -rf "$world" 2>/dev/null
+  return 0
 }
-trap cleanup EXIT INT TERM
+# The test's own exit status is the wrapper's, whatever cleanup meets.
+trap 'cleanup; exit $status' EXIT
+trap 'exit 130' INT TERM
 
 export HOME="$world/home"
 export XDG_RUNTIME_DIR="$world/run"
@@ -51,9 +61,10 @@ unset WAYLAND_DISPLAY
 export CR_TEST_KEYRING_PASSWORD=pw
 export GNOME_KEYRING_TEST_PROMPTER=com.crazyrouter.SetupAssistant.NoPrompter
 export CR_TEST_G_DEBUG="${G_DEBUG-}"
+status=0
 env -u G_DEBUG dbus-run-session -- sh -c '
   printf %s "$CR_TEST_KEYRING_PASSWORD" |
     gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
   [ -z "$CR_TEST_G_DEBUG" ] || export G_DEBUG="$CR_TEST_G_DEBUG"
   unset CR_TEST_G_DEBUG
-  exec "$@"' sh "$@"
+  exec "$@"' sh "$@" || status=$?
