@@ -214,8 +214,9 @@ host_is_well_formed (const char *host)
 
   if (host == NULL || *host == '\0')
     return FALSE;
+  /* An IPv6 literal; a ":" that came from a "%3A" in a name is not one. */
   if (strchr (host, ':') != NULL)
-    return TRUE;  /* an IPv6 literal, which GUri has already checked */
+    return g_hostname_is_ip_address (host);
 
   for (const char *p = host; *p != '\0'; p++)
     {
@@ -630,7 +631,10 @@ scan_input (Scan        *scan,
 
   if (!g_utf8_validate (input, -1, NULL))
     {
-      *trimmed = g_utf8_make_valid (input, MIN (strlen (input), MAX_INPUT_BYTES));
+      /* Each bad byte becomes a three-byte U+FFFD: cap again after. */
+      g_autofree char *valid = g_utf8_make_valid (input, MIN (strlen (input), MAX_INPUT_BYTES));
+
+      *trimmed = capped_copy (valid, strlen (valid));
       scan_invalid (scan, INVALID_NOT_TEXT);
       return NULL;
     }
