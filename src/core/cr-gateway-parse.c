@@ -196,7 +196,8 @@ member_string (JsonObject  *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return fail (error, NULL, _("“%s” should be text"), name);
 
-  *out = g_strdup (json_node_get_string (node));
+  /* json-glib turns a lone "\ud800" escape into bytes that are not UTF-8. */
+  *out = g_utf8_make_valid (json_node_get_string (node), -1);
   return TRUE;
 }
 
@@ -327,7 +328,7 @@ node_to_code (JsonNode *node)
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return NULL;
   if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
+    return g_utf8_make_valid (json_node_get_string (node), -1);
   if (json_node_get_value_type (node) == G_TYPE_INT64 && node_to_int (node, &number))
     return g_strdup_printf ("%" G_GINT64_FORMAT, number);
   return NULL;
@@ -343,7 +344,7 @@ node_to_message (JsonNode *node)
     return NULL;
 
   text = json_node_get_string (node);
-  return *text != '\0' ? g_strdup (text) : NULL;
+  return *text != '\0' ? g_utf8_make_valid (text, -1) : NULL;
 }
 
 /* Finds the gateway's error message and code in an answer's root object. */
@@ -690,7 +691,7 @@ parse_model_limits (JsonObject    *data,
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
             return fail (error, NULL, _("“%s” should be true or false"), "model_limits");
           if (json_node_get_boolean (node) && *name != '\0')
-            g_ptr_array_add (names, g_strdup (name));
+            g_ptr_array_add (names, g_utf8_make_valid (name, -1));
         }
     }
 
