@@ -778,8 +778,10 @@ read_settings (CrCursorSnapshot *self,
   g_clear_pointer (&self->openai_base_url, g_free);
   if (base_url != NULL && *base_url != '\0' && strlen (base_url) <= MAX_URL_BYTES)
     {
-      /* Kept as typed for the diagnosis, except a key pasted into it. */
-      GString *url = g_string_new (base_url);
+      /* Kept as typed for the diagnosis, except a key pasted into it; made
+       * valid UTF-8, since json-glib lets a lone "\udc00" escape through. */
+      g_autofree char *valid = g_utf8_make_valid (base_url, -1);
+      GString *url = g_string_new (valid);
 
       mask_keys (url);
       self->openai_base_url = g_string_free (url, FALSE);
