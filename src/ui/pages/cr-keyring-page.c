@@ -129,10 +129,10 @@ show_failure (CrKeyringPage *self,
                    _("No keyring service is running"),
                    _("This desktop has no service that keeps passwords, so the key cannot be saved. You can go on without it: everything works the same, but next time you will paste the key again."),
                    TRUE);
-      /* Nothing to fix here, so going on is the normal way: Next says so. */
-      gtk_widget_set_visible (self->skip_button, FALSE);
+      /* Nothing to fix here, so going on is the normal way: Next says so,
+       * in a word that keeps the header narrow; the card says it in full. */
       self->skip = TRUE;
-      cr_page_set_next_label (CR_PAGE (self), _("_Continue Without Saving"));
+      cr_page_set_next_label (CR_PAGE (self), _("_Skip"));
       cr_page_set_complete (CR_PAGE (self), TRUE);
       return;
     }
@@ -144,7 +144,6 @@ show_failure (CrKeyringPage *self,
   else
     text = g_strdup_printf ("%s %s", error->message, later);
 
-  gtk_widget_set_visible (self->skip_button, TRUE);
   show_result (self, "dialog-error-symbolic", "error",
                g_error_matches (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED)
                ? _("The keyring stayed locked")
@@ -341,7 +340,7 @@ static void
 on_skip_clicked (CrKeyringPage *self)
 {
   self->skip = TRUE;
-  cr_page_set_next_label (CR_PAGE (self), _("_Continue Without Saving"));
+  cr_page_set_next_label (CR_PAGE (self), _("_Skip"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
   cr_page_advance (CR_PAGE (self));
 }

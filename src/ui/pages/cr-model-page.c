@@ -21,7 +21,8 @@ struct _CrModelPage
   CrPage               parent_instance;
 
   GtkWidget           *warning_group;
-  AdwActionRow        *warning_row;
+  GtkLabel            *warning_title;
+  GtkLabel            *warning_text;
   GtkWidget           *models_group;
   GtkListBox          *model_list;
   GtkStack            *test_stack;
@@ -392,13 +393,13 @@ model_row_new (CrModelPage *self,
 static void
 show_warning (CrModelPage *self,
               const char  *title,
-              const char  *subtitle)
+              const char  *text)
 {
   gtk_widget_set_visible (self->warning_group, title != NULL);
   if (title == NULL)
     return;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->warning_row), title);
-  adw_action_row_set_subtitle (self->warning_row, subtitle);
+  gtk_label_set_text (self->warning_title, title);
+  gtk_label_set_text (self->warning_text, text);
 }
 
 static void
@@ -670,7 +671,8 @@ cr_model_page_class_init (CrModelPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-model-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_group);
-  gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_row);
+  gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_title);
+  gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_text);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, models_group);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, model_list);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, test_stack);
