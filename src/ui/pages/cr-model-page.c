@@ -127,7 +127,12 @@ show_result (CrModelPage  *self,
     gtk_label_set_text (self->reply_label,
                         _("The answer was empty, but the request went through."));
   else
-    gtk_label_set_text (self->reply_label, reply);
+    {
+      /* Translators: the model's answer, quoted. */
+      g_autofree char *quoted = g_strdup_printf (_("“%s”"), reply);
+
+      gtk_label_set_text (self->reply_label, quoted);
+    }
 
   g_string_append_printf (stats, _("Answered in %.1f s"),
                           MAX (result->latency_ms, 0) / 1000.0);
