@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <libsecret/secret.h>
 #include <string.h>
 
 #include "cr-check-row.h"
@@ -539,6 +540,117 @@ test_keyring_next_saves (Fixture       *f,
   g_free (found[1]);
 }
 
+static SecretCollection *
+default_collection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  SecretCollection *collection;
+
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  return collection;
+}
+
+/* As at login: gnome-keyring's own call with the wrapper's password, so no
+ * prompt is needed. */
+static void
+unlock_collection (SecretCollection *collection)
+{
+  const char *password = g_getenv ("CR_TEST_KEYRING_PASSWORD");
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) output = NULL;
+  g_autoptr(GVariant) unlocked = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *session;
+
+  g_assert_nonnull (password);
+  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                        "org.freedesktop.Secret.Service", "OpenSession",
+                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(v&o)", &output, &session);
+  unlocked = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                          "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                          "UnlockWithMasterPassword",
+                                          g_variant_new ("(o(o@ay@ays))",
+                                                         g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
+                                                         session,
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                                                    strlen (password), 1),
+                                                         "text/plain"),
+                                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The keyring is locked and its unlock prompt dismissed (the wrapper has no
+ * prompter): say so, offer Try Again and going on without saving. */
+static void
+test_keyring_locked (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SecretCollection) collection = default_collection ();
+  g_autoptr(GError) error = NULL;
+  GList *collections = g_list_append (NULL, collection);
+  CrPage *keyring;
+
+  g_assert_cmpint (secret_service_lock_sync (NULL, collections, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+  g_list_free (collections);
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "keyring");
+  keyring = page (f);
+  activate (f, "assistant.next");
+  wait_until (!cr_window_get_busy (f->window));
+
+  g_assert_cmpstr (page_id (f), ==, "keyring");
+  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+                   "The keyring stayed locked");
+  g_assert_false (next_enabled (f));
+  g_assert_true (gtk_widget_get_visible (child (keyring, CR_TYPE_KEYRING_PAGE, "skip_button")));
+  g_assert_false (cr_setup_state_get_key_stored (f->state));
+  save_pngs (f, "keyring-locked");
+
+  /* Unlocked now (as if the password had been typed): Try Again saves. */
+  unlock_collection (collection);
+  click (child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button"));
+  wait_until (cr_setup_state_get_key_stored (f->state));
+  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+                   "Key saved");
+  g_assert_true (next_enabled (f));
+}
+
+/* Going on without saving, from the card. */
+static void
+test_keyring_skip (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SecretCollection) collection = default_collection ();
+  g_autoptr(GError) error = NULL;
+  GList *collections = g_list_append (NULL, collection);
+
+  g_assert_cmpint (secret_service_lock_sync (NULL, collections, NULL, NULL, &error), ==, 1);
+  g_list_free (collections);
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  go_to (f, "keyring");
+  click (child (page (f), CR_TYPE_KEYRING_PAGE, "save_button"));
+  wait_until (g_strcmp0 (stack_child (page (f), CR_TYPE_KEYRING_PAGE, "status_stack"), "result") == 0);
+  g_assert_false (next_enabled (f));
+  unlock_collection (collection);
+
+  click (child (page (f), CR_TYPE_KEYRING_PAGE, "skip_button"));
+  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  g_assert_false (cr_setup_state_get_key_stored (f->state));
+}
+
 static const char bare_bus_config[] =
   "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
   " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
@@ -963,6 +1075,8 @@ main (int   argc,
   ADD ("model/cancel", test_model_cancel);
   ADD ("keyring/save", test_keyring_save);
   ADD ("keyring/next-saves", test_keyring_next_saves);
+  ADD ("keyring/locked", test_keyring_locked);
+  ADD ("keyring/skip", test_keyring_skip);
   g_test_add_func ("/pages/keyring/no-service", test_keyring_no_service);
   ADD ("cursor/steps", test_cursor_steps);
   ADD ("cursor/clears-clipboard", test_cursor_clears_clipboard);
