@@ -12,7 +12,9 @@ struct _CrCheckItem
 
   char          *id;
   char          *title;
+  char          *section;
   CrCheckStatus  status;
+  gboolean       changed;
   char          *detail;
   char          *fix;
   char          *symptom;
@@ -24,10 +26,12 @@ enum {
   PROP_0,
   PROP_ID,
   PROP_TITLE,
+  PROP_SECTION,
   PROP_STATUS,
   PROP_DETAIL,
   PROP_FIX,
   PROP_SYMPTOM,
+  PROP_CHANGED,
   N_PROPS
 };
 
@@ -61,6 +65,7 @@ cr_check_item_finalize (GObject *object)
 
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->section, g_free);
   g_clear_pointer (&self->detail, g_free);
   g_clear_pointer (&self->fix, g_free);
   g_clear_pointer (&self->symptom, g_free);
@@ -84,6 +89,9 @@ cr_check_item_get_property (GObject    *object,
     case PROP_TITLE:
       g_value_set_string (value, self->title);
       break;
+    case PROP_SECTION:
+      g_value_set_string (value, self->section);
+      break;
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
       break;
@@ -95,6 +103,9 @@ cr_check_item_get_property (GObject    *object,
       break;
     case PROP_SYMPTOM:
       g_value_set_string (value, self->symptom);
+      break;
+    case PROP_CHANGED:
+      g_value_set_boolean (value, self->changed);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -117,6 +128,14 @@ cr_check_item_set_property (GObject      *object,
     case PROP_TITLE:
       self->title = g_value_dup_string (value);
       break;
+    case PROP_SECTION:
+      /* NULL (not given) keeps the default. */
+      if (g_value_get_string (value) != NULL)
+        {
+          g_free (self->section);
+          self->section = g_value_dup_string (value);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +156,9 @@ cr_check_item_class_init (CrCheckItemClass *klass)
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECTION] =
+    g_param_spec_string ("section", NULL, NULL, CR_CHECK_SECTION_GATEWAY,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* Read-only: the runner changes these through cr_check_item_update(),
    * and views follow along through notify. */
   properties[PROP_STATUS] =
@@ -152,6 +174,9 @@ cr_check_item_class_init (CrCheckItemClass *klass)
   properties[PROP_SYMPTOM] =
     g_param_spec_string ("symptom", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANGED] =
+    g_param_spec_boolean ("changed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -160,6 +185,7 @@ static void
 cr_check_item_init (CrCheckItem *self)
 {
   self->status = CR_CHECK_PENDING;
+  self->section = g_strdup (CR_CHECK_SECTION_GATEWAY);
 }
 
 CrCheckItem *
@@ -170,6 +196,18 @@ cr_check_item_new (const char *id,
   g_return_val_if_fail (title != NULL, NULL);
 
   return g_object_new (CR_TYPE_CHECK_ITEM, "id", id, "title", title, NULL);
+}
+
+CrCheckItem *
+cr_check_item_new_in_section (const char *id,
+                              const char *title,
+                              const char *section)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+
+  return g_object_new (CR_TYPE_CHECK_ITEM, "id", id, "title", title, "section", section, NULL);
 }
 
 const char *
@@ -186,6 +224,14 @@ cr_check_item_get_title (CrCheckItem *self)
   g_return_val_if_fail (CR_IS_CHECK_ITEM (self), NULL);
 
   return self->title;
+}
+
+const char *
+cr_check_item_get_section (CrCheckItem *self)
+{
+  g_return_val_if_fail (CR_IS_CHECK_ITEM (self), NULL);
+
+  return self->section;
 }
 
 CrCheckStatus
@@ -218,6 +264,28 @@ cr_check_item_get_symptom (CrCheckItem *self)
   g_return_val_if_fail (CR_IS_CHECK_ITEM (self), NULL);
 
   return self->symptom;
+}
+
+gboolean
+cr_check_item_get_changed (CrCheckItem *self)
+{
+  g_return_val_if_fail (CR_IS_CHECK_ITEM (self), FALSE);
+
+  return self->changed;
+}
+
+void
+cr_check_item_set_changed (CrCheckItem *self,
+                           gboolean     changed)
+{
+  g_return_if_fail (CR_IS_CHECK_ITEM (self));
+
+  changed = !!changed;
+  if (self->changed == changed)
+    return;
+
+  self->changed = changed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGED]);
 }
 
 /* Replaces *slot and notifies, but only when the text really changes. */
