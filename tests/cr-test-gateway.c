@@ -66,6 +66,7 @@ static const char *mode_names[] = {
   [CR_TEST_MODE_REDIRECT_HOST] = "redirect-host",
   [CR_TEST_MODE_HOSTILE_MESSAGE] = "hostile-message",
   [CR_TEST_MODE_REDIRECT_SAME_ORIGIN] = "redirect-same-origin",
+  [CR_TEST_MODE_NO_CORS] = "no-cors",
 };
 
 typedef enum {
@@ -82,6 +83,8 @@ typedef struct {
   GBytes     *body;
   char       *location;
   const char *retry_after;
+  gboolean    cors;          /* the request had an Origin: answer as new-api's CORS does */
+  char       *cors_headers;  /* for a preflight: the headers to allow */
 } Answer;
 
 typedef struct {
@@ -130,6 +133,7 @@ struct _CrTestGateway
   guint               in_flight;
   guint               max_in_flight;
   GHashTable         *path_counts;
+  GHashTable         *preflight_counts;
   SoupMessageHeaders *last_headers;
   GBytes             *last_body;
   guint               target_count;
@@ -183,6 +187,7 @@ answer_free (Answer *answer)
     return;
   g_clear_pointer (&answer->body, g_bytes_unref);
   g_free (answer->location);
+  g_free (answer->cors_headers);
   g_free (answer);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
@@ -1003,6 +1008,38 @@ route (CrTestGateway     *self,
   return answer;
 }
 
+/* new-api's CORS middleware runs before every route: it answers any OPTIONS
+ * itself (204), and marks every answer to a request with an Origin. Faults
+ * still come first: they stand for the network or the server being down. */
+static Answer *
+route_cors (CrTestGateway     *self,
+            SoupServerMessage *msg,
+            const char        *path)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  const char *origin = soup_message_headers_get_one (request, "Origin");
+  const char *wanted;
+  Answer *answer;
+
+  if (self->mode == CR_TEST_MODE_NO_CORS || is_redirect_target (self, msg))
+    return route (self, msg, path);
+  if ((answer = route_fault (self, msg, path)))
+    return answer;
+
+  if (is_method (msg, "OPTIONS"))
+    {
+      answer = answer_new (204, NULL, NULL);
+      wanted = soup_message_headers_get_list (request, "Access-Control-Request-Headers");
+      answer->cors_headers = g_strdup (wanted != NULL ? wanted
+                                       : "Authorization, Content-Type, Accept, New-Api-User");
+    }
+  else
+    answer = route (self, msg, path);
+
+  answer->cors = origin != NULL;
+  return answer;
+}
+
 static void
 apply_answer (SoupServerMessage *msg,
               Answer            *answer)
@@ -1018,6 +1055,17 @@ apply_answer (SoupServerMessage *msg,
     soup_message_headers_replace (headers, "Location", answer->location);
   if (answer->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", answer->retry_after);
+  if (answer->cors)
+    {
+      soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+      if (answer->cors_headers != NULL)
+        {
+          soup_message_headers_replace (headers, "Access-Control-Allow-Methods",
+                                        "GET, POST, PUT, DELETE, OPTIONS, PATCH");
+          soup_message_headers_replace (headers, "Access-Control-Allow-Headers", answer->cors_headers);
+          soup_message_headers_replace (headers, "Access-Control-Max-Age", "43200");
+        }
+    }
   if (answer->delivery == DELIVER_ENDLESS)
     soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
   if (answer->body != NULL)
@@ -1191,10 +1239,11 @@ record_request (CrTestGateway     *self,
                 const char        *path)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->path_counts, path));
+  GHashTable *counts = is_method (msg, "OPTIONS") ? self->preflight_counts : self->path_counts;
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, path));
 
   self->request_count++;
-  g_hash_table_replace (self->path_counts, g_strdup (path), GUINT_TO_POINTER (count + 1));
+  g_hash_table_replace (counts, g_strdup (path), GUINT_TO_POINTER (count + 1));
 
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
@@ -1221,7 +1270,7 @@ handle_request (SoupServer        *server,
   Pending *pending;
 
   record_request (self, msg, path);
-  answer = route (self, msg, path);
+  answer = route_cors (self, msg, path);
 
   if (answer->delivery == DELIVER_HANG)
     {
@@ -1282,6 +1331,7 @@ cr_test_gateway_finalize (GObject *object)
   g_clear_pointer (&self->root_url, g_free);
   g_clear_object (&self->database);
   g_clear_pointer (&self->path_counts, g_hash_table_unref);
+  g_clear_pointer (&self->preflight_counts, g_hash_table_unref);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_clear_pointer (&self->last_body, g_bytes_unref);
   g_clear_pointer (&self->logs, g_ptr_array_unref);
@@ -1305,6 +1355,7 @@ cr_test_gateway_init (CrTestGateway *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->path_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->preflight_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->logs = g_ptr_array_new_with_free_func ((GDestroyNotify) log_entry_free);
   for (guint i = 0; i < N_TOKENS; i++)
     {
@@ -1534,6 +1585,14 @@ cr_test_gateway_count_path (CrTestGateway *self,
 {
   g_return_val_if_fail (CR_IS_TEST_GATEWAY (self), 0);
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->path_counts, path));
+}
+
+guint
+cr_test_gateway_count_preflights (CrTestGateway *self,
+                                  const char    *path)
+{
+  g_return_val_if_fail (CR_IS_TEST_GATEWAY (self), 0);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->preflight_counts, path));
 }
 
 const char *

@@ -6,6 +6,11 @@
  * outside /v1 and /api, chat (plain and SSE), token usage and token logs.
  * Faults are injected per gateway with cr_test_gateway_set_mode().
  *
+ * CORS is new-api's (its gin middleware): an OPTIONS request on any path is
+ * a preflight, answered 204 with Access-Control-Allow-Origin: *, the methods,
+ * and the requested headers echoed; answers to requests with an Origin carry
+ * Access-Control-Allow-Origin: * too. CR_TEST_MODE_NO_CORS turns that off.
+ *
  * It runs on the thread-default main context of the caller: drive clients
  * with async calls and iterate the context (a sync client on the same
  * thread would deadlock).
@@ -43,6 +48,7 @@ typedef enum {
   CR_TEST_MODE_REDIRECT_HOST,   /* 302 to another host (localhost vs 127.0.0.1) */
   CR_TEST_MODE_HOSTILE_MESSAGE, /* 400 whose message has control chars, markup, RTL marks, 1 MB */
   CR_TEST_MODE_REDIRECT_SAME_ORIGIN, /* 307 to /moved/… on the same origin: may be followed */
+  CR_TEST_MODE_NO_CORS,         /* no CORS at all: a preflight (OPTIONS) gets the JSON 404 */
 } CrTestMode;
 
 /* "normal", "hang", "slow-headers", … ("redirect-same-origin"): for the demo's --mode. */
@@ -90,8 +96,12 @@ void           cr_test_gateway_set_latency    (CrTestGateway  *self,
 /* Requests seen so far (all paths), and the most that were in flight at once. */
 guint          cr_test_gateway_get_request_count (CrTestGateway *self);
 guint          cr_test_gateway_get_max_in_flight (CrTestGateway *self);
-/* How many requests reached @path ("/v1/models", "/api/usage/token/" …). */
+/* How many requests reached @path ("/v1/models", "/api/usage/token/" …),
+ * not counting CORS preflights (OPTIONS). */
 guint          cr_test_gateway_count_path     (CrTestGateway  *self,
+                                               const char     *path);
+/* How many CORS preflights (OPTIONS) reached @path. */
+guint          cr_test_gateway_count_preflights (CrTestGateway *self,
                                                const char     *path);
 /* A header of the most recent request, NULL if absent. */
 const char    *cr_test_gateway_get_last_header (CrTestGateway *self,

@@ -1073,6 +1073,145 @@ test_redirect_same_origin (Fixture       *f,
 #define ADD_HTTPS(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup_https, func, fixture_teardown)
 
+/* --- CORS preflights (Cursor's Verify) --- */
+
+static CrPreflight *
+preflight (Fixture *f, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cr_gateway_preflight_async (f->client, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                              CR_CURSOR_PREFLIGHT_HEADERS, NULL, on_done, &result);
+  return cr_gateway_preflight_finish (f->client, await (&result), error);
+}
+
+/* As a browser sends it: OPTIONS, the CORS headers, and no key. */
+static void
+test_preflight_allowed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = preflight (f, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (answer->status, ==, 204);
+  g_assert_cmpstr (answer->allow_origin, ==, "*");
+  g_assert_cmpstr (answer->allow_headers, ==, CR_CURSOR_PREFLIGHT_HEADERS);
+  g_assert_nonnull (strstr (answer->allow_methods, "POST"));
+  g_assert_cmpint (cr_preflight_judge (answer, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                                       CR_CURSOR_PREFLIGHT_HEADERS, NULL), ==, CR_PREFLIGHT_ALLOWED);
+
+  g_assert_cmpuint (cr_test_gateway_count_preflights (f->gateway, "/v1/chat/completions"), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, "/v1/chat/completions"), ==, 0);
+  g_assert_cmpstr (cr_test_gateway_get_last_header (f->gateway, "Origin"), ==, CR_CURSOR_ORIGIN);
+  g_assert_cmpstr (cr_test_gateway_get_last_header (f->gateway, "Access-Control-Request-Method"), ==, "POST");
+  g_assert_cmpstr (cr_test_gateway_get_last_header (f->gateway, "Access-Control-Request-Headers"), ==,
+                   CR_CURSOR_PREFLIGHT_HEADERS);
+  g_assert_null (cr_test_gateway_get_last_header (f->gateway, "Authorization"));
+}
+
+/* A gateway without CORS answers like any unknown route: no permission. */
+static void
+test_preflight_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = NULL;
+
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_NO_CORS);
+  answer = preflight (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answer->status, ==, 404);
+  g_assert_null (answer->allow_origin);
+  g_assert_cmpint (cr_preflight_judge (answer, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                                       CR_CURSOR_PREFLIGHT_HEADERS, NULL), ==, CR_PREFLIGHT_BAD_STATUS);
+}
+
+/* A preflight is never followed through a redirect, as in a browser. */
+static void
+test_preflight_redirect (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = NULL;
+
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_REDIRECT_SAME_ORIGIN);
+  answer = preflight (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answer->status, ==, 307);
+  g_assert_cmpuint (cr_test_gateway_count_preflights (f->gateway, "/moved/v1/chat/completions"), ==, 0);
+}
+
+static void
+test_preflight_transport_error (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = NULL;
+
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
+  cr_gateway_set_timeout (f->client, 1);
+  answer = preflight (f, &error);
+  g_assert_null (answer);
+  g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_TIMEOUT);
+}
+
+/* Chromium's rules, as cr_preflight_judge() applies them. */
+static void
+test_preflight_judge (void)
+{
+  static const struct {
+    guint               status;
+    const char         *origin;
+    const char         *methods;
+    const char         *headers;
+    gboolean            credentials;
+    CrPreflightVerdict  verdict;
+    const char         *missing;
+  } cases[] = {
+    { 204, "*", "GET, POST", "authorization,content-type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
+    { 200, CR_CURSOR_ORIGIN, NULL, "Authorization, Content-Type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
+    /* POST is safelisted: Allow-Methods need not name it. */
+    { 204, "*", "GET", "authorization, content-type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
+    { 404, NULL, NULL, NULL, FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 405, "*", "GET", "*", FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 301, "*", "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 204, NULL, "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "https://app.example", "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "*, " CR_CURSOR_ORIGIN, "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
+    /* With credentials the wildcards mean nothing. */
+    { 204, "*", "POST", "authorization,content-type", TRUE, CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "*", "POST", "content-type", FALSE, CR_PREFLIGHT_NO_HEADERS, "authorization" },
+    { 204, "*", "POST", "Authorization", FALSE, CR_PREFLIGHT_NO_HEADERS, "content-type" },
+    /* "*" covers Content-Type, never Authorization. */
+    { 204, "*", "POST", "*", FALSE, CR_PREFLIGHT_NO_HEADERS, "authorization" },
+    { 204, "*", "POST", "*, Authorization", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
+    { 204, CR_CURSOR_ORIGIN, "POST", "*, authorization", TRUE, CR_PREFLIGHT_NO_HEADERS, "content-type" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CrPreflight answer = {
+        cases[i].status, (char *) cases[i].origin, (char *) cases[i].methods,
+        (char *) cases[i].headers, cases[i].credentials,
+      };
+      g_autofree char *missing = NULL;
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpint (cr_preflight_judge (&answer, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                                           CR_CURSOR_PREFLIGHT_HEADERS, &missing), ==, cases[i].verdict);
+      g_assert_cmpstr (missing, ==, cases[i].missing);
+    }
+
+  /* Methods that are not safelisted must be listed. */
+  {
+    CrPreflight answer = { 204, (char *) "*", (char *) "GET, POST", (char *) "*", FALSE };
+
+    g_assert_cmpint (cr_preflight_judge (&answer, CR_CURSOR_ORIGIN, "DELETE", "content-type", NULL),
+                     ==, CR_PREFLIGHT_NO_METHOD);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1127,6 +1266,12 @@ main (int   argc,
   ADD ("/gateway/redirect/to-other-host", test_redirect_to_host);
   ADD ("/gateway/redirect/targets-answer", test_redirect_targets_answer);
   ADD ("/gateway/redirect/same-origin", test_redirect_same_origin);
+
+  ADD ("/gateway/preflight/allowed", test_preflight_allowed);
+  ADD ("/gateway/preflight/refused", test_preflight_refused);
+  ADD ("/gateway/preflight/redirect", test_preflight_redirect);
+  ADD ("/gateway/preflight/transport-error", test_preflight_transport_error);
+  g_test_add_func ("/gateway/preflight/judge", test_preflight_judge);
 
   return g_test_run ();
 }

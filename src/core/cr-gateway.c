@@ -36,6 +36,7 @@ typedef enum {
   REQUEST_CHAT,
   REQUEST_USAGE,
   REQUEST_LOGS,
+  REQUEST_PREFLIGHT,
 } RequestKind;
 
 typedef struct {
@@ -55,6 +56,10 @@ typedef struct {
   gboolean      timed_out;
   guint         redirects;
   gint64        started;
+  /* REQUEST_PREFLIGHT: what the browser would ask for */
+  char         *cors_origin;
+  char         *cors_method;
+  char         *cors_headers;
 } Request;
 
 static void
@@ -97,6 +102,9 @@ request_free (Request *req)
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_object (&req->cancellable);
   g_clear_object (&req->caller);
+  g_free (req->cors_origin);
+  g_free (req->cors_method);
+  g_free (req->cors_headers);
   g_free (req);
 }
 
@@ -414,6 +422,35 @@ return_parsed (GTask   *task,
   g_object_unref (task);
 }
 
+static char *
+header_dup (SoupMessageHeaders *headers,
+            const char         *name)
+{
+  const char *value = soup_message_headers_get_list (headers, name);
+
+  return value != NULL ? g_strstrip (g_strdup (value)) : NULL;
+}
+
+static void
+return_preflight (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
+  CrPreflight *preflight = g_new0 (CrPreflight, 1);
+  const char *credentials;
+
+  preflight->status = soup_message_get_status (req->message);
+  preflight->allow_origin = header_dup (headers, "Access-Control-Allow-Origin");
+  preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
+  preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
+  credentials = soup_message_headers_get_one (headers, "Access-Control-Allow-Credentials");
+  preflight->allow_credentials = credentials != NULL && g_strcmp0 (credentials, "true") == 0;
+
+  request_settle (req);
+  g_task_return_pointer (task, preflight, (GDestroyNotify) cr_preflight_free);
+  g_object_unref (task);
+}
+
 static void
 finish_exchange (GTask *task)
 {
@@ -426,6 +463,13 @@ finish_exchange (GTask *task)
   g_autoptr(GError) error = NULL;
 
   g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, NULL, on_closed, NULL);
+
+  /* A preflight's verdict is in its status and headers, whatever they are. */
+  if (req->kind == REQUEST_PREFLIGHT)
+    {
+      return_preflight (task);
+      return;
+    }
 
   redact_key (self, req->body);
   body = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
@@ -561,7 +605,7 @@ on_sent (GObject      *source,
       return;
     }
 
-  if (is_redirect (soup_message_get_status (req->message)))
+  if (is_redirect (soup_message_get_status (req->message)) && req->kind != REQUEST_PREFLIGHT)
     {
       follow_redirect (task);
       return;
@@ -584,9 +628,20 @@ send_message (GTask *task)
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (req->message);
-  soup_message_headers_replace (headers, "Authorization", self->authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Accept-Language", self->language);
+  if (req->kind == REQUEST_PREFLIGHT)
+    {
+      /* A browser's preflight carries no credentials. */
+      soup_message_headers_replace (headers, "Accept", "*/*");
+      soup_message_headers_replace (headers, "Origin", req->cors_origin);
+      soup_message_headers_replace (headers, "Access-Control-Request-Method", req->cors_method);
+      soup_message_headers_replace (headers, "Access-Control-Request-Headers", req->cors_headers);
+    }
+  else
+    {
+      soup_message_headers_replace (headers, "Authorization", self->authorization);
+      soup_message_headers_replace (headers, "Accept", "application/json");
+    }
   if (req->request_body != NULL)
     soup_message_set_request_body_from_bytes (req->message, "application/json", req->request_body);
 
@@ -595,26 +650,27 @@ send_message (GTask *task)
 }
 
 static void
-start_request (CrGateway           *self,
-               RequestKind          kind,
-               const char          *method,
-               char                *url,
-               GBytes              *request_body,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data,
-               gpointer             source_tag)
+start_request_full (CrGateway           *self,
+                    RequestKind          kind,
+                    const char          *method,
+                    char                *url,
+                    GBytes              *request_body,
+                    Request             *req,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    gpointer             source_tag)
 {
   g_autofree char *owned_url = url;
   GTask *task;
-  Request *req;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   /* We report our own CANCELLED, in our domain. */
   g_task_set_check_cancellable (task, FALSE);
 
-  req = g_new0 (Request, 1);
+  if (req == NULL)
+    req = g_new0 (Request, 1);
   req->kind = kind;
   req->method = method;
   req->request_body = request_body;
@@ -649,6 +705,21 @@ start_request (CrGateway           *self,
                                                  g_object_ref (req->cancellable), g_object_unref);
 
   send_message (task);
+}
+
+static void
+start_request (CrGateway           *self,
+               RequestKind          kind,
+               const char          *method,
+               char                *url,
+               GBytes              *request_body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag)
+{
+  start_request_full (self, kind, method, url, request_body, NULL,
+                      cancellable, callback, user_data, source_tag);
 }
 
 static gpointer
@@ -741,6 +812,40 @@ cr_gateway_chat_finish (CrGateway     *self,
 }
 
 void
+cr_gateway_preflight_async (CrGateway           *self,
+                            const char          *origin,
+                            const char          *method,
+                            const char          *request_headers,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  Request *req;
+
+  g_return_if_fail (CR_IS_GATEWAY (self));
+  g_return_if_fail (origin != NULL);
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (request_headers != NULL);
+
+  req = g_new0 (Request, 1);
+  req->cors_origin = g_strdup (origin);
+  req->cors_method = g_strdup (method);
+  req->cors_headers = g_strdup (request_headers);
+
+  start_request_full (self, REQUEST_PREFLIGHT, "OPTIONS",
+                      cr_endpoint_join (self->base_url, "/chat/completions"), NULL, req,
+                      cancellable, callback, user_data, cr_gateway_preflight_async);
+}
+
+CrPreflight *
+cr_gateway_preflight_finish (CrGateway     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_pointer (self, result, cr_gateway_preflight_async, error);
+}
+
+void
 cr_gateway_token_usage_async (CrGateway           *self,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
@@ -778,4 +883,98 @@ cr_gateway_token_logs_finish (CrGateway     *self,
                               GError       **error)
 {
   return finish_pointer (self, result, cr_gateway_token_logs_async, error);
+}
+
+/* ---- CORS preflights ---------------------------------------------------- */
+
+void
+cr_preflight_free (CrPreflight *preflight)
+{
+  if (preflight == NULL)
+    return;
+
+  g_free (preflight->allow_origin);
+  g_free (preflight->allow_methods);
+  g_free (preflight->allow_headers);
+  g_free (preflight);
+}
+
+/* Is @name in the comma-separated @list (case-insensitive)? "*" counts
+ * when @wildcard_ok. */
+static gboolean
+list_allows (const char *list,
+             const char *name,
+             gboolean    wildcard_ok)
+{
+  g_auto(GStrv) items = NULL;
+
+  if (list == NULL)
+    return FALSE;
+
+  items = g_strsplit (list, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *item = g_strstrip (items[i]);
+
+      if (g_ascii_strcasecmp (item, name) == 0 || (wildcard_ok && strcmp (item, "*") == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+method_is_safelisted (const char *method)
+{
+  return strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0 || strcmp (method, "POST") == 0;
+}
+
+CrPreflightVerdict
+cr_preflight_judge (const CrPreflight *preflight,
+                    const char        *origin,
+                    const char        *method,
+                    const char        *request_headers,
+                    char             **missing)
+{
+  g_auto(GStrv) wanted = NULL;
+  /* The wildcard means "any" only for requests without credentials. */
+  gboolean wildcard_ok;
+
+  g_return_val_if_fail (preflight != NULL, CR_PREFLIGHT_BAD_STATUS);
+  g_return_val_if_fail (origin != NULL && method != NULL && request_headers != NULL,
+                        CR_PREFLIGHT_BAD_STATUS);
+
+  if (missing != NULL)
+    *missing = NULL;
+  wildcard_ok = !preflight->allow_credentials;
+
+  if (preflight->status < 200 || preflight->status > 299)
+    return CR_PREFLIGHT_BAD_STATUS;
+
+  if (preflight->allow_origin == NULL
+      || (strcmp (preflight->allow_origin, origin) != 0
+          && !(wildcard_ok && strcmp (preflight->allow_origin, "*") == 0)))
+    return CR_PREFLIGHT_NO_ORIGIN;
+
+  /* Chromium lets a safelisted method (POST among them) through whatever
+   * Allow-Methods says; only other methods must be listed. */
+  if (!method_is_safelisted (method) && !list_allows (preflight->allow_methods, method, wildcard_ok))
+    return CR_PREFLIGHT_NO_METHOD;
+
+  wanted = g_strsplit (request_headers, ",", -1);
+  for (guint i = 0; wanted[i] != NULL; i++)
+    {
+      const char *header = g_strstrip (wanted[i]);
+      /* "*" never covers Authorization: it must be named. */
+      gboolean wildcard = wildcard_ok && g_ascii_strcasecmp (header, "authorization") != 0;
+
+      if (*header == '\0' || list_allows (preflight->allow_headers, header, wildcard))
+        continue;
+
+      if (missing != NULL)
+        *missing = g_ascii_strdown (header, -1);
+      return CR_PREFLIGHT_NO_HEADERS;
+    }
+
+  return CR_PREFLIGHT_ALLOWED;
 }

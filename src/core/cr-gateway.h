@@ -19,6 +19,42 @@ G_BEGIN_DECLS
 #define CR_GATEWAY_DEFAULT_TIMEOUT   20        /* seconds */
 #define CR_GATEWAY_DEFAULT_MAX_BODY  (1 << 20) /* bytes */
 
+/* What Cursor's window sends before its Verify request: the window is a web
+ * page with this origin, so Chromium first asks the gateway's permission
+ * with a CORS preflight (OPTIONS), and sends nothing if it is refused. */
+#define CR_CURSOR_ORIGIN             "vscode-file://vscode-app"
+#define CR_CURSOR_PREFLIGHT_METHOD   "POST"
+#define CR_CURSOR_PREFLIGHT_HEADERS  "authorization,content-type"
+
+/* The answer to a CORS preflight: header values as sent, NULL when absent. */
+typedef struct {
+  guint     status;
+  char     *allow_origin;       /* Access-Control-Allow-Origin */
+  char     *allow_methods;      /* Access-Control-Allow-Methods */
+  char     *allow_headers;      /* Access-Control-Allow-Headers */
+  gboolean  allow_credentials;  /* Access-Control-Allow-Credentials: true */
+} CrPreflight;
+
+typedef enum {
+  CR_PREFLIGHT_ALLOWED,
+  CR_PREFLIGHT_BAD_STATUS,   /* not a 2xx answer (often 404/405: no CORS at all) */
+  CR_PREFLIGHT_NO_ORIGIN,    /* Access-Control-Allow-Origin missing or another origin */
+  CR_PREFLIGHT_NO_METHOD,    /* the method is not allowed */
+  CR_PREFLIGHT_NO_HEADERS,   /* a requested header is not allowed */
+} CrPreflightVerdict;
+
+void                cr_preflight_free  (CrPreflight       *preflight);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPreflight, cr_preflight_free)
+
+/* Judges @preflight the way Chromium does for a request from @origin with
+ * @method and the comma-separated @request_headers. On NO_HEADERS, *missing
+ * (optional) gets the first header that is not allowed. */
+CrPreflightVerdict  cr_preflight_judge (const CrPreflight *preflight,
+                                        const char        *origin,
+                                        const char        *method,
+                                        const char        *request_headers,
+                                        char             **missing);
+
 #define CR_TYPE_GATEWAY (cr_gateway_get_type ())
 G_DECLARE_FINAL_TYPE (CrGateway, cr_gateway, CR, GATEWAY, GObject)
 
@@ -57,6 +93,22 @@ void          cr_gateway_chat_async           (CrGateway           *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
 CrChatResult *cr_gateway_chat_finish          (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* OPTIONS {base}/chat/completions with Origin, Access-Control-Request-Method
+ * and Access-Control-Request-Headers, as a browser sends it: without the
+ * Authorization header, and without following redirects. Any HTTP answer is
+ * a CrPreflight (judge it with cr_preflight_judge()); only transport
+ * problems are errors. */
+void          cr_gateway_preflight_async      (CrGateway           *self,
+                                               const char          *origin,
+                                               const char          *method,
+                                               const char          *request_headers,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CrPreflight  *cr_gateway_preflight_finish     (CrGateway           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
