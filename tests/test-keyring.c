@@ -2,8 +2,9 @@
  *
  * headless-run.sh gives every test a private D-Bus session with
  * gnome-keyring-daemon and an unlocked login collection, so these talk to a
- * real Secret Service. The "no service" cases run in subprocesses because
- * libsecret and GDBus keep the first connection they make.
+ * real Secret Service. The "no service" cases, and the one for the backend
+ * libsecret uses inside a Flatpak, run in subprocesses because libsecret
+ * and GDBus keep the first connection and backend they pick.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -84,6 +85,22 @@ clear (const char    *profile,
 
   cr_keyring_clear_async (profile, cancellable, on_result, &result);
   return cr_keyring_clear_finish (await_result (&result), error);
+}
+
+static void
+assert_lookup (const char *profile,
+               const char *key,
+               const char *base_url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found_url = NULL;
+  char *found;
+
+  found = lookup (profile, &found_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, key);
+  g_assert_cmpstr (found_url, ==, base_url);
+  cr_key_free (found);
 }
 
 /* Items of @profile as the Secret Service itself sees them. */
@@ -261,16 +278,49 @@ test_replace_keeps_one (void)
   g_assert_cmpstr (base_url, ==, URL_MIRROR);
   cr_key_free (key);
 
-  /* Dropping the base URL also replaces. */
+  /* Dropping the base URL also replaces, and so does giving one again. */
   ok = store ("replace", NULL, CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_items ("replace"), ==, 1);
 
+  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_NARROW, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("replace"), ==, 1);
+  assert_lookup ("replace", CR_TEST_TOKEN_NARROW, URL_OFFICIAL);
+
   ok = clear ("replace", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_items ("replace"), ==, 0);
+}
+
+/* Development builds stored a key without base-url when there was none;
+ * such a key matches every search of its profile, and must not survive
+ * next to a new one. */
+static void
+test_replace_legacy (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = secret_password_store_sync (&test_schema, SECRET_COLLECTION_DEFAULT, "old",
+                                   CR_TEST_TOKEN_WIDE, NULL, &error,
+                                   "profile", "legacy", NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  assert_lookup ("legacy", CR_TEST_TOKEN_WIDE, NULL);
+
+  ok = store ("legacy", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("legacy"), ==, 1);
+  assert_lookup ("legacy", CR_TEST_TOKEN_GOOD, URL_OFFICIAL);
+
+  ok = clear ("legacy", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static void
@@ -573,28 +623,19 @@ static const char bare_bus_config[] =
   "  </policy>\n"
   "</busconfig>\n";
 
-/* A session bus on which nothing provides or can start a Secret Service. */
-static void
-test_bus_without_service (void)
+/* Starts a session bus in @dir on which nothing provides or can start a
+ * Secret Service, and points this process at it. */
+static GSubprocess *
+start_bare_bus (const char *dir)
 {
   g_autoptr(GSubprocess) daemon = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *config = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *config_arg = NULL;
   g_autofree char *address = NULL;
 
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  dir = g_dir_make_tmp ("cr-bare-bus-XXXXXX", &error);
-  g_assert_no_error (error);
   config = g_strdup_printf (bare_bus_config, dir);
   config_path = g_build_filename (dir, "session.conf", NULL);
   g_file_set_contents (config_path, config, -1, &error);
@@ -612,10 +653,134 @@ test_bus_without_service (void)
   g_assert_nonnull (address);
 
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-  assert_no_service ();
 
+  return g_steal_pointer (&daemon);
+}
+
+static void
+stop_bare_bus (GSubprocess *daemon)
+{
   g_subprocess_force_exit (daemon);
   g_subprocess_wait (daemon, NULL, NULL);
+}
+
+static void
+test_bus_without_service (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("cr-bare-bus-XXXXXX", &error);
+  g_assert_no_error (error);
+  daemon = start_bare_bus (dir);
+  assert_no_service ();
+  stop_bare_bus (daemon);
+}
+
+/* --- the sandbox's backend ---------------------------------------------- */
+
+/* Items of @profile as libsecret's backend sees them (in the sandbox, the
+ * app's own keyring file). */
+static guint
+count_backend_items (const char *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  GList *items;
+  guint n;
+
+  attributes = secret_attributes_build (&test_schema, "profile", profile, NULL);
+  items = secret_password_searchv_sync (&test_schema, attributes, SECRET_SEARCH_ALL,
+                                        NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+
+  return n;
+}
+
+/* In a Flatpak, libsecret's password API stores into an encrypted file
+ * whose password comes from the Secret portal, and the sandbox cannot see
+ * the Secret Service at all. The portal cannot run here, but libsecret
+ * selects the same file backend with SECRET_BACKEND=file and takes the
+ * password from SECRET_FILE_TEST_PASSWORD. On a bus without any Secret
+ * Service, every operation must still work: anything that went to the
+ * Secret Service directly fails with NO_SERVICE. */
+static void
+test_file_backend (void)
+{
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gboolean ok;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("cr-file-backend-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "keyrings", "default.keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "file-backend-test-password", TRUE);
+  daemon = start_bare_bus (dir);
+
+  ok = store ("sandboxed", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_GOOD, URL_OFFICIAL);
+
+  /* The keyring file exists and does not hold the key in the clear. */
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 0);
+  g_assert_null (g_strstr_len (contents, length, CR_TEST_TOKEN_GOOD));
+
+  /* Replacing works the same: one key per profile, whatever the URL. */
+  ok = store ("sandboxed", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_WIDE, URL_MIRROR);
+
+  ok = store ("sandboxed", NULL, CR_TEST_TOKEN_NARROW, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_NARROW, NULL);
+
+  ok = store ("sandboxed", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
+
+  ok = clear ("sandboxed", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 0);
+  assert_lookup ("sandboxed", NULL, NULL);
+
+  ok = clear ("sandboxed", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ok);
+
+  stop_bare_bus (daemon);
+  g_remove (path);
 }
 
 int
@@ -629,6 +794,7 @@ main (int   argc,
   g_test_add_func ("/keyring/no-base-url", test_no_base_url);
   g_test_add_func ("/keyring/profile-isolation", test_profile_isolation);
   g_test_add_func ("/keyring/replace-keeps-one", test_replace_keeps_one);
+  g_test_add_func ("/keyring/replace-legacy", test_replace_legacy);
   g_test_add_func ("/keyring/missing", test_missing);
   g_test_add_func ("/keyring/label", test_label);
   g_test_add_func ("/keyring/cancelled/before", test_cancelled_before);
@@ -637,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/keyring/no-service/bad-address", test_no_bus_address);
   g_test_add_func ("/keyring/no-service/no-bus", test_no_bus_at_all);
   g_test_add_func ("/keyring/no-service/bare-bus", test_bus_without_service);
+  g_test_add_func ("/keyring/backend/file", test_file_backend);
 
   return g_test_run ();
 }

@@ -1,8 +1,14 @@
 /* cr-keyring.c: the key in the system keyring (libsecret)
  *
- * Every operation first reaches the session bus and the Secret Service on
- * its own, so that "nothing to talk to" can be told apart from a keyring
- * that answered with an error.
+ * Only libsecret's password API (secret_password_* and SecretRetrievable)
+ * is used, never SecretService: that API goes through libsecret's backend,
+ * which in a Flatpak sandbox is an encrypted per-app keyring file unlocked
+ * through the Secret portal, and the Secret Service everywhere else. The
+ * sandbox cannot reach the Secret Service itself: the manifest does not
+ * grant --talk-name=org.freedesktop.secrets, on purpose.
+ *
+ * That API knows items only by their attributes, so "one key per profile"
+ * and "locked" are worked out from searches; see store and clear below.
  *
  * Cancelling completes an operation at once: libsecret 0.20 can leave an
  * operation hanging when it is cancelled while an unlock prompt is up, and a
@@ -44,18 +50,17 @@ typedef void (*OpStep) (GTask *task);
 
 struct _Op
 {
-  char          *profile;
-  char          *base_url;
-  char          *key;         /* store only; wiped as soon as it is handed over */
-  SecretService *service;
-  OpStep         with_service;
-  GCancellable  *cancellable;
-  gulong         cancelled_id;
-  int            returned;    /* atomic: the task has its result */
-  gboolean       keep_current; /* store: keep the item just written */
-  guint          pending;     /* items still being deleted */
-  guint          deleted;
-  GError        *delete_error;
+  char              *profile;
+  char              *base_url;    /* store: as stored, "" for none; clear: NULL */
+  char              *key;         /* store only; wiped as soon as it is handed over */
+  OpStep             start;
+  GCancellable      *cancellable;
+  gulong             cancelled_id;
+  int                returned;    /* atomic: the task has its result */
+  GPtrArray         *stale;       /* store: base URLs of the profile's older keys */
+  guint              next_stale;
+  gboolean           legacy;      /* store: an older key has no base-url at all */
+  SecretRetrievable *item;        /* lookup: the item whose secret is read */
 };
 
 static void
@@ -69,8 +74,8 @@ op_free (gpointer data)
   g_free (op->profile);
   g_free (op->base_url);
   cr_key_free (op->key);
-  g_clear_object (&op->service);
-  g_clear_error (&op->delete_error);
+  g_clear_pointer (&op->stale, g_ptr_array_unref);
+  g_clear_object (&op->item);
   g_free (op);
 }
 
@@ -93,9 +98,22 @@ op_over (GTask *task)
   return g_atomic_int_get (&op_get (task)->returned);
 }
 
+/* Not a choice of backend: libsecret makes that one. Only the advice differs. */
+static gboolean
+in_sandbox (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
 static GError *
 no_service_error (void)
 {
+  if (in_sandbox ())
+    return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE,
+                                _("The keyring cannot be reached from the app’s sandbox. "
+                                  "Install xdg-desktop-portal and gnome-keyring, log in "
+                                  "again, and try again."));
+
   return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE,
                               _("No keyring service is running. Log in to a GNOME "
                                 "session, or install gnome-keyring, and try again."));
@@ -106,6 +124,14 @@ cancelled_error (void)
 {
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                               _("The keyring operation was cancelled."));
+}
+
+static GError *
+locked_error (void)
+{
+  return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED,
+                              _("The keyring is locked. Unlock it with your "
+                                "login password when asked, then try again."));
 }
 
 static gboolean
@@ -137,8 +163,9 @@ is_no_service (const GError *error)
     }
 }
 
-/* A cancellation we did not ask for is the unlock prompt being dismissed.
- * libsecret's errors never contain the secret, so their text may be shown. */
+/* A cancellation we did not ask for is the unlock prompt (or the portal's
+ * dialog) being dismissed. libsecret's errors never contain the secret, so
+ * their text may be shown. */
 static GError *
 map_error (const GError *error)
 {
@@ -147,9 +174,7 @@ map_error (const GError *error)
 
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED,
-                                _("The keyring is locked. Unlock it with your "
-                                  "login password when asked, then try again."));
+    return locked_error ();
 
   return g_error_new (CR_KEYRING_ERROR, CR_KEYRING_ERROR_FAILED,
                       _("The keyring could not be used: %s"), error->message);
@@ -199,35 +224,108 @@ on_cancelled (GCancellable *cancellable,
   op_return_error (G_TASK (user_data), cancelled_error ());
 }
 
+/* --- attributes ------------------------------------------------------- */
+
+/* Every key we store carries base-url, "" when there is none. So no key's
+ * attributes are a subset of another's, and clearing by profile and base
+ * URL removes exactly one base URL's key, never the one just stored. */
 static GHashTable *
-profile_attributes (Op *op)
+profile_attributes (const char *profile,
+                    const char *base_url)
 {
+  if (base_url == NULL)
+    return secret_attributes_build (cr_keyring_get_schema (),
+                                    ATTR_PROFILE, profile,
+                                    NULL);
+
   return secret_attributes_build (cr_keyring_get_schema (),
-                                  ATTR_PROFILE, op->profile,
+                                  ATTR_PROFILE, profile,
+                                  ATTR_BASE_URL, base_url,
                                   NULL);
 }
 
+/* NULL when the item has no base-url attribute at all. */
+static char *
+item_base_url (SecretRetrievable *item)
+{
+  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
+
+  return g_strdup (g_hash_table_lookup (attributes, ATTR_BASE_URL));
+}
+
+/* For clear every item of the profile is "other"; for store, every item
+ * but the one just stored. */
+static guint
+count_others (Op    *op,
+              GList *items)
+{
+  guint n = 0;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autofree char *base_url = item_base_url (l->data);
+
+      if (op->base_url == NULL || g_strcmp0 (base_url, op->base_url) != 0)
+        n++;
+    }
+
+  return n;
+}
+
+/* Takes @task. */
 static void
-on_service (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+search_profile (GTask               *task,
+                SecretSearchFlags    flags,
+                GAsyncReadyCallback  callback)
+{
+  g_autoptr(GHashTable) attributes = profile_attributes (op_get (task)->profile, NULL);
+
+  secret_password_searchv (cr_keyring_get_schema (), attributes, flags,
+                           g_task_get_cancellable (task), callback, task);
+}
+
+/* Takes @task. */
+static void
+clear_attributes (GTask               *task,
+                  const char          *base_url,
+                  GAsyncReadyCallback  callback)
+{
+  g_autoptr(GHashTable) attributes = profile_attributes (op_get (task)->profile, base_url);
+
+  secret_password_clearv (cr_keyring_get_schema (), attributes,
+                          g_task_get_cancellable (task), callback, task);
+}
+
+/* The password API only removes unlocked items and says nothing about the
+ * others: whatever should be gone and is still there was locked, and
+ * "nothing to remove" would leave a key behind unnoticed. */
+static void
+on_verify_search (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  Op *op = op_get (task);
+  GList *items;
 
-  op->service = secret_service_get_finish (result, &error);
-  if (op_over (task))
-    return;
-
-  if (op->service == NULL)
-    {
-      op_fail (task, error);
-      return;
-    }
-
-  op->with_service (g_steal_pointer (&task));
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    op_fail (task, error);
+  else if (count_others (op_get (task), items) > 0)
+    op_return_error (task, locked_error ());
+  else
+    op_return_boolean (task, TRUE);
+  g_list_free_full (items, g_object_unref);
 }
+
+/* Takes @task. */
+static void
+verify_removed (GTask *task)
+{
+  search_profile (task, SECRET_SEARCH_ALL, on_verify_search);
+}
+
+/* --- running an operation ----------------------------------------------- */
 
 static void
 on_bus (GObject      *source,
@@ -237,29 +335,29 @@ on_bus (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  OpStep start = op_get (task)->start;
 
   bus = g_bus_get_finish (result, &error);
   if (op_over (task))
     return;
 
-  /* No session bus at all (over ssh, in a bare container): nothing could
-   * be running a keyring. */
+  /* No session bus at all (over ssh, in a bare container): neither the
+   * Secret Service nor the portal can be there. libsecret would report
+   * this as a bare G_IO_ERROR, which a file error of the sandboxed
+   * backend can be as well. */
   if (bus == NULL)
     {
       op_return_error (task, no_service_error ());
       return;
     }
 
-  /* OPEN_SESSION makes the service answer now, so its absence shows here. */
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable,
-                      on_service, g_steal_pointer (&task));
+  start (g_steal_pointer (&task));
 }
 
 static GTask *
 op_new (gpointer             source_tag,
         const char          *profile,
-        OpStep               with_service,
+        OpStep               start,
         GCancellable        *cancellable,
         GAsyncReadyCallback  callback,
         gpointer             user_data)
@@ -269,7 +367,7 @@ op_new (gpointer             source_tag,
 
   op = g_new0 (Op, 1);
   op->profile = g_strdup (profile);
-  op->with_service = with_service;
+  op->start = start;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -301,173 +399,174 @@ op_run (GTask *task)
   g_bus_get (G_BUS_TYPE_SESSION, cancellable, on_bus, task);
 }
 
-/* --- removing a profile's items (clear, and store's stale ones) ------ */
+/* --- store ------------------------------------------------------------ */
 
-static gboolean
-item_is_locked (SecretItem *item)
-{
-  /* Read the property directly: secret_item_get_locked() is critical when
-   * the daemon went away and took the item's properties along. */
-  g_autoptr(GVariant) locked = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (item), "Locked");
+/* Storing replaces only a key with the very same attributes. A key stored
+ * for another base URL is found first, and removed once the new key is
+ * safely in: a failed store leaves the old key as it was. */
 
-  return locked != NULL && g_variant_is_of_type (locked, G_VARIANT_TYPE_BOOLEAN) &&
-         g_variant_get_boolean (locked);
-}
-
-/* Drops one reference of @task once nothing is pending any more. */
-static void
-remove_maybe_done (GTask *task)
-{
-  Op *op = op_get (task);
-
-  if (op->pending > 0)
-    return;
-
-  if (op->delete_error != NULL)
-    op_fail (task, op->delete_error);
-  else
-    op_return_boolean (task, op->keep_current || op->deleted > 0);
-
-  g_object_unref (task);
-}
+static void store_next_stale (GTask *task);
 
 static void
-on_item_deleted (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  Op *op = op_get (task);
-  g_autoptr(GError) error = NULL;
-
-  if (secret_item_delete_finish (SECRET_ITEM (source), result, &error))
-    op->deleted++;
-  else if (op->delete_error == NULL)
-    op->delete_error = g_steal_pointer (&error);
-
-  op->pending--;
-  remove_maybe_done (task);
-}
-
-static gboolean
-is_current (Op         *op,
-            SecretItem *item)
-{
-  g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
-
-  return g_strcmp0 (g_hash_table_lookup (attributes, ATTR_BASE_URL), op->base_url) == 0;
-}
-
-static void
-on_remove_search (GObject      *source,
+on_stale_cleared (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op *op = op_get (task);
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  GList *items;
 
-  items = secret_service_search_finish (op->service, result, &error);
-  if (error != NULL || op_over (task))
+  /* FALSE without an error: locked, which the final check reports. */
+  secret_password_clear_finish (result, &error);
+  if (op_over (task))
+    return;
+
+  if (error != NULL)
     {
-      if (error != NULL)
-        op_fail (task, error);
-      g_list_free_full (items, g_object_unref);
-      g_object_unref (task);
+      op_fail (task, error);
       return;
     }
 
-  op->pending = 1;
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      SecretItem *item = l->data;
-
-      if (op->keep_current && is_current (op, item))
-        continue;
-
-      /* Still locked after UNLOCK: the prompt was dismissed. Reporting
-       * "nothing to remove" would leave the key behind unnoticed. */
-      if (item_is_locked (item))
-        {
-          if (op->delete_error == NULL)
-            op->delete_error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "");
-          continue;
-        }
-
-      op->pending++;
-      secret_item_delete (item, g_task_get_cancellable (task), on_item_deleted, task);
-    }
-  g_list_free_full (items, g_object_unref);
-
-  op->pending--;
-  remove_maybe_done (task);
+  store_next_stale (g_steal_pointer (&task));
 }
 
 /* Takes @task. */
 static void
-remove_profile_items (GTask *task)
+store_next_stale (GTask *task)
 {
   Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = profile_attributes (op);
 
-  secret_service_search (op->service, cr_keyring_get_schema (), attributes,
-                         SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                         g_task_get_cancellable (task), on_remove_search, task);
+  if (op->next_stale < op->stale->len)
+    {
+      clear_attributes (task, g_ptr_array_index (op->stale, op->next_stale++),
+                        on_stale_cleared);
+      return;
+    }
+
+  if (op->stale->len > 0 || op->legacy)
+    {
+      verify_removed (task);
+      return;
+    }
+
+  op_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
-
-/* --- store ------------------------------------------------------------ */
 
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op *op = op_get (task);
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean stored;
 
-  stored = secret_service_store_finish (op->service, result, &error);
-  if (!stored || op_over (task))
+  if (!secret_password_store_finish (result, &error))
     {
-      /* No error but nothing stored: the unlock prompt was dismissed. */
-      if (!stored && error == NULL)
-        error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "");
-      if (error != NULL)
-        op_fail (task, error);
-      g_object_unref (task);
+      if (error == NULL)
+        error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                                     _("The keyring did not store the key."));
+      op_fail (task, error);
       return;
     }
+  if (op_over (task))
+    return;
 
-  /* The new item replaced one with the same attributes; any other item of
-   * this profile holds an older key for another base URL and must go, so a
-   * profile never has two keys. */
-  remove_profile_items (task);
+  store_next_stale (g_steal_pointer (&task));
 }
 
+/* Takes @task. */
 static void
-store_with_service (GTask *task)
+store_write (GTask *task)
 {
   Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GHashTable) attributes = profile_attributes (op->profile, op->base_url);
   g_autofree char *label = NULL;
-
-  attributes = profile_attributes (op);
-  if (op->base_url != NULL)
-    g_hash_table_insert (attributes, g_strdup (ATTR_BASE_URL),
-                         g_strdup (op->base_url));
 
   /* TRANSLATORS: the name of the key in the keyring (Passwords and Keys
    * shows it); %s is the profile name, e.g. "cursor" */
   label = g_strdup_printf (_("Crazyrouter key for Cursor (profile %s)"), op->profile);
-  value = secret_value_new (op->key, -1, "text/plain");
-  g_clear_pointer (&op->key, cr_key_free);
 
-  secret_service_store (op->service, cr_keyring_get_schema (), attributes,
-                        SECRET_COLLECTION_DEFAULT, label, value,
-                        g_task_get_cancellable (task), on_stored, task);
+  /* libsecret copies the key into its own wiped memory right away. */
+  secret_password_storev (cr_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                          label, op->key, g_task_get_cancellable (task), on_stored, task);
+  g_clear_pointer (&op->key, cr_key_free);
+}
+
+static void
+on_legacy_cleared (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (op_over (task))
+    return;
+
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  store_write (g_steal_pointer (&task));
+}
+
+static gboolean
+str_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return g_str_equal (a, b);
+}
+
+static void
+on_store_search (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Op *op = op_get (task);
+  GList *items;
+
+  items = secret_password_search_finish (result, &error);
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      char *base_url = item_base_url (l->data);
+
+      if (base_url == NULL)
+        op->legacy = TRUE;
+      else if (g_str_equal (base_url, op->base_url) ||
+               g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
+        g_free (base_url);
+      else
+        g_ptr_array_add (op->stale, base_url);
+    }
+  g_list_free_full (items, g_object_unref);
+
+  if (op_over (task))
+    return;
+
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return;
+    }
+
+  /* A key without base-url (from a development build before 0.1.0) matches
+   * any clear of this profile, the new key included: it has to go first. */
+  if (op->legacy)
+    clear_attributes (g_steal_pointer (&task), NULL, on_legacy_cleared);
+  else
+    store_write (g_steal_pointer (&task));
+}
+
+/* Takes @task. UNLOCK: the search is where the unlock prompt comes up. */
+static void
+store_start (GTask *task)
+{
+  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_store_search);
 }
 
 void
@@ -485,12 +584,12 @@ cr_keyring_store_async (const char          *profile,
   g_return_if_fail (key != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = op_new (cr_keyring_store_async, profile, store_with_service,
+  task = op_new (cr_keyring_store_async, profile, store_start,
                  cancellable, callback, user_data);
   op = op_get (task);
-  op->base_url = g_strdup (base_url);
+  op->base_url = g_strdup (base_url != NULL ? base_url : "");
   op->key = g_strdup (key);
-  op->keep_current = TRUE;
+  op->stale = g_ptr_array_new_with_free_func (g_free);
 
   op_run (task);
 }
@@ -523,42 +622,50 @@ found_free (gpointer data)
   g_free (found);
 }
 
-/* The first item's secret and base URL, or an error in libsecret's terms. */
-static Found *
-found_from_item (SecretItem  *item,
-                 GError     **error)
+static void
+on_lookup_secret (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autoptr(SecretValue) value = secret_item_get_secret (item);
-  g_autoptr(GHashTable) attributes = NULL;
-  const char *text;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  const char *text = NULL;
   Found *found;
 
-  if (value == NULL)
+  /* Still locked after UNLOCK (the prompt was dismissed) fails here. */
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  if (value != NULL)
+    text = secret_value_get_text (value);
+  if (error == NULL && text == NULL)
+    g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                         _("The stored key is not text."));
+  if (error != NULL)
     {
-      /* UNLOCK was asked for: a still-locked item means the prompt was
-       * dismissed. */
-      if (item_is_locked (item))
-        g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "");
-      else
-        g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
-                             _("The keyring returned no secret."));
-      return NULL;
+      op_fail (task, error);
+      return;
     }
 
-  text = secret_value_get_text (value);
-  if (text == NULL)
-    {
-      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
-                           _("The stored key is not text."));
-      return NULL;
-    }
-
-  attributes = secret_item_get_attributes (item);
   found = g_new0 (Found, 1);
   found->key = g_strdup (text);
-  found->base_url = g_strdup (g_hash_table_lookup (attributes, ATTR_BASE_URL));
+  found->base_url = item_base_url (SECRET_RETRIEVABLE (source));
+  if (found->base_url != NULL && *found->base_url == '\0')
+    g_clear_pointer (&found->base_url, g_free);
+  op_return_pointer (task, found, found_free);
+}
 
-  return found;
+/* There is one unless something else wrote to the profile: then the newest. */
+static SecretRetrievable *
+newest_item (GList *items)
+{
+  SecretRetrievable *newest = NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (newest == NULL ||
+        secret_retrievable_get_modified (l->data) > secret_retrievable_get_modified (newest))
+      newest = l->data;
+
+  return newest;
 }
 
 static void
@@ -569,30 +676,31 @@ on_lookup_search (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   Op *op = op_get (task);
-  Found *found = NULL;
   GList *items;
 
-  items = secret_service_search_finish (op->service, result, &error);
+  items = secret_password_search_finish (result, &error);
   if (items != NULL)
-    found = found_from_item (items->data, &error);
+    op->item = g_object_ref (newest_item (items));
   g_list_free_full (items, g_object_unref);
+
+  if (op_over (task))
+    return;
 
   if (error != NULL)
     op_fail (task, error);
+  else if (op->item == NULL)
+    op_return_pointer (task, NULL, NULL);
   else
-    op_return_pointer (task, found, found_free);
+    secret_retrievable_retrieve_secret (op->item, op->cancellable,
+                                        on_lookup_secret, g_steal_pointer (&task));
 }
 
+/* Takes @task. */
 static void
-lookup_with_service (GTask *task)
+lookup_start (GTask *task)
 {
-  Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = profile_attributes (op);
-
-  secret_service_search (op->service, cr_keyring_get_schema (), attributes,
-                         SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                         g_task_get_cancellable (task),
-                         on_lookup_search, task);
+  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                  on_lookup_search);
 }
 
 void
@@ -604,7 +712,7 @@ cr_keyring_lookup_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_lookup_async, profile, lookup_with_service,
+  op_run (op_new (cr_keyring_lookup_async, profile, lookup_start,
                   cancellable, callback, user_data));
 }
 
@@ -636,6 +744,59 @@ cr_keyring_lookup_finish (GAsyncResult  *result,
 
 /* --- clear ------------------------------------------------------------ */
 
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Whether it says TRUE or FALSE, only the check after it tells whether
+   * a locked key stayed behind. */
+  secret_password_clear_finish (result, &error);
+  if (op_over (task))
+    return;
+
+  if (error != NULL)
+    op_fail (task, error);
+  else
+    verify_removed (g_steal_pointer (&task));
+}
+
+static void
+on_clear_search (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  gboolean found;
+
+  items = secret_password_search_finish (result, &error);
+  found = items != NULL;
+  g_list_free_full (items, g_object_unref);
+  if (op_over (task))
+    return;
+
+  if (error != NULL)
+    op_fail (task, error);
+  else if (!found)
+    op_return_boolean (task, FALSE);
+  else
+    clear_attributes (g_steal_pointer (&task), NULL, on_cleared);
+}
+
+/* Takes @task. The search comes first because clearing does not unlock:
+ * the search brings up the unlock prompt, and tells whether there is
+ * anything to remove at all. */
+static void
+clear_start (GTask *task)
+{
+  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_clear_search);
+}
+
 void
 cr_keyring_clear_async (const char          *profile,
                         GCancellable        *cancellable,
@@ -645,7 +806,7 @@ cr_keyring_clear_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_clear_async, profile, remove_profile_items,
+  op_run (op_new (cr_keyring_clear_async, profile, clear_start,
                   cancellable, callback, user_data));
 }
 
