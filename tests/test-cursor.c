@@ -15,17 +15,7 @@
 #include <sqlite3.h>
 
 #include "cr-cursor.h"
-
-/* Obviously fake, and long enough to be masked as a key. */
-#define FAKE_KEY "sk-demo-cursor-fixture-not-a-real-key"
-
-#define OLD_KEY_ROW "cursorAuth/openAIKey"
-#define NEW_KEY_ROW "secret://cursorAuth/openAIKey"
-
-typedef enum {
-  AS_TEXT,
-  AS_BLOB,
-} Storage;
+#include "cr-test-cursor.h"
 
 typedef struct {
   char *dir;
@@ -33,26 +23,6 @@ typedef struct {
 } Fixture;
 
 /* ---- Fixture helpers ---------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -69,84 +39,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  cr_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
-}
-
-/* 'single quotes' read better in C; JSON wants double ones. */
-static char *
-json (const char *text)
-{
-  char *s = g_strdup (text);
-
-  g_strdelimit (s, "'", '"');
-  return s;
-}
-
-static sqlite3 *
-db_create (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TABLE IF NOT EXISTS ItemTable"
-                                 " (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  return db;
-}
-
-/* @value NULL stores SQL NULL; @length -1 means strlen. */
-static void
-db_put (sqlite3    *db,
-        const char *key,
-        const char *value,
-        gssize      length,
-        Storage     storage)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO ItemTable (key, value) VALUES (?, ?)",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  if (length < 0 && value != NULL)
-    length = strlen (value);
-  if (value == NULL)
-    sqlite3_bind_null (stmt, 2);
-  else if (storage == AS_BLOB)
-    sqlite3_bind_blob (stmt, 2, value, length, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_text (stmt, 2, value, length, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-}
-
-static void
-db_close (sqlite3 *db)
-{
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-}
-
-/* A database with the settings row (single-quoted JSON, or NULL for none)
- * and optionally a key row. */
-static void
-make_db (const char *path,
-         const char *settings,
-         Storage     storage,
-         const char *key_row)
-{
-  sqlite3 *db = db_create (path);
-
-  db_put (db, "workbench.panel.aichat.view", "{}", -1, AS_TEXT);
-  if (settings != NULL)
-    {
-      g_autofree char *value = json (settings);
-      db_put (db, CR_CURSOR_SETTINGS_KEY, value, -1, storage);
-    }
-  if (key_row != NULL)
-    db_put (db, key_row, FAKE_KEY, -1, storage);
-  db_close (db);
 }
 
 static CrCursorSnapshot *
@@ -166,12 +61,12 @@ read_path (const char *path)
 }
 
 static CrCursorSnapshot *
-read_settings (Fixture    *f,
-               const char *settings,
-               Storage     storage)
+read_settings (Fixture       *f,
+               const char    *settings,
+               CrTestStorage  storage)
 {
   g_unlink (f->db);
-  make_db (f->db, settings, storage, NULL);
+  cr_test_cursor_make_db (f->db, settings, storage, NULL);
   return read_path (f->db);
 }
 
@@ -217,10 +112,10 @@ static void
 assert_no_key_in (const char *where,
                   const char *text)
 {
-  if (text != NULL && strstr (text, FAKE_KEY) != NULL)
+  if (text != NULL && strstr (text, CR_TEST_CURSOR_FAKE_KEY) != NULL)
     g_error ("the fixture key leaked into %s", where);
   /* Not even a recognisable part of it. */
-  if (text != NULL && strstr (text, "fixture-not-a-real") != NULL)
+  if (text != NULL && strstr (text, CR_TEST_CURSOR_FAKE_KEY_PART) != NULL)
     g_error ("part of the fixture key leaked into %s", where);
 }
 
@@ -300,7 +195,7 @@ test_candidates (Fixture       *f,
 
   /* Only the lower-case folder exists: that one is read. */
   g_assert_cmpint (g_mkdir_with_parents (lower_dir, 0700), ==, 0);
-  make_db (lower, "{'useOpenAIKey': true}", AS_TEXT, NULL);
+  cr_test_cursor_make_db (lower, "{'useOpenAIKey': true}", CR_TEST_AS_TEXT, NULL);
   s = cr_cursor_read (NULL, (const char * const[]) { NULL }, NULL, NULL);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
   g_assert_cmpstr (s->path, ==, lower);
@@ -309,7 +204,7 @@ test_candidates (Fixture       *f,
 
   /* Both exist: Cursor/ wins. */
   g_assert_cmpint (g_mkdir_with_parents (upper_dir, 0700), ==, 0);
-  make_db (upper, "{'useOpenAIKey': false}", AS_TEXT, NULL);
+  cr_test_cursor_make_db (upper, "{'useOpenAIKey': false}", CR_TEST_AS_TEXT, NULL);
   s = cr_cursor_read (NULL, (const char * const[]) { NULL }, NULL, NULL);
   g_assert_cmpstr (s->path, ==, upper);
   g_assert_cmpint (s->use_openai_key, ==, CR_CURSOR_OFF);
@@ -367,8 +262,8 @@ static void
 test_text_and_blob (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(CrCursorSnapshot) text = read_settings (f, full_settings, AS_TEXT);
-  g_autoptr(CrCursorSnapshot) blob = read_settings (f, full_settings, AS_BLOB);
+  g_autoptr(CrCursorSnapshot) text = read_settings (f, full_settings, CR_TEST_AS_TEXT);
+  g_autoptr(CrCursorSnapshot) blob = read_settings (f, full_settings, CR_TEST_AS_BLOB);
 
   assert_full_settings (text);
   assert_full_settings (blob);
@@ -394,7 +289,8 @@ test_toggle (Fixture       *f,
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CrCursorSnapshot) s = read_settings (f, cases[i].settings, i % 2 ? AS_BLOB : AS_TEXT);
+      g_autoptr(CrCursorSnapshot) s = read_settings (f, cases[i].settings,
+                                                     i % 2 ? CR_TEST_AS_BLOB : CR_TEST_AS_TEXT);
 
       g_test_message ("%s", cases[i].settings);
       g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
@@ -427,7 +323,8 @@ test_base_url (Fixture       *f,
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CrCursorSnapshot) s = read_settings (f, cases[i].settings, i % 2 ? AS_TEXT : AS_BLOB);
+      g_autoptr(CrCursorSnapshot) s = read_settings (f, cases[i].settings,
+                                                     i % 2 ? CR_TEST_AS_TEXT : CR_TEST_AS_BLOB);
 
       g_test_message ("%s", cases[i].settings);
       g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
@@ -452,7 +349,7 @@ test_models (Fixture       *f,
                      " 'aiSettings': {"
                      "   'modelOverrideEnabled': ['b', 'x', 'y', 'x'],"
                      "   'modelOverrideDisabled': ['c', 'y']}}",
-                     AS_TEXT);
+                     CR_TEST_AS_TEXT);
   g_assert_true (s->models_known);
   assert_strv (s->enabled_models, "a", "b", "x", NULL);
   assert_strv (s->disabled_models, "c", "y", NULL);
@@ -467,7 +364,7 @@ test_models (Fixture       *f,
   s = read_settings (f,
                      "{'aiSettings': {'modelOverrideEnabled': ['gpt-5.4'],"
                      "                'modelOverrideDisabled': ['o3']}}",
-                     AS_BLOB);
+                     CR_TEST_AS_BLOB);
   g_assert_false (s->models_known);
   assert_strv (s->enabled_models, "gpt-5.4", NULL);
   g_assert_cmpint (cr_cursor_snapshot_model_enabled (s, "gpt-5.4"), ==, CR_CURSOR_ON);
@@ -476,7 +373,7 @@ test_models (Fixture       *f,
   g_clear_pointer (&s, cr_cursor_snapshot_free);
 
   /* An empty catalog is still a catalog. */
-  s = read_settings (f, "{'availableDefaultModels2': []}", AS_TEXT);
+  s = read_settings (f, "{'availableDefaultModels2': []}", CR_TEST_AS_TEXT);
   g_assert_true (s->models_known);
   assert_strv (s->enabled_models, NULL);
   g_assert_cmpint (cr_cursor_snapshot_model_enabled (s, "gpt-5.4"), ==, CR_CURSOR_OFF);
@@ -491,7 +388,7 @@ test_custom_models (Fixture       *f,
   s = read_settings (f,
                      "{'aiSettings': {'userAddedModels':"
                      " ['gpt-5.4', 'claude-sonnet-4-6', 'gemini-3-pro-preview', 'Claude-Haiku']}}",
-                     AS_TEXT);
+                     CR_TEST_AS_TEXT);
   assert_strv (s->custom_models, "Claude-Haiku", "claude-sonnet-4-6", "gemini-3-pro-preview", "gpt-5.4", NULL);
   /* Added is not enabled: Cursor keeps the switch in modelOverrideEnabled. */
   assert_strv (s->enabled_models, NULL);
@@ -520,7 +417,7 @@ test_wrong_types (Fixture       *f,
                      "   'modelOverrideDisabled': 'o3',"
                      "   'userAddedModels': [1, null, true, {'name': 'x'}, ['y'], '', 'kept',"
                      "                       'bad\\nname', 'tab\\tname']}}",
-                     AS_TEXT);
+                     CR_TEST_AS_TEXT);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
   g_assert_cmpint (s->use_openai_key, ==, CR_CURSOR_ON);
   g_assert_false (s->models_known);
@@ -534,7 +431,7 @@ test_wrong_types (Fixture       *f,
                      "{'aiSettings': 12,"
                      " 'availableDefaultModels2': [3, 'gpt-5.4', {'name': 5, 'defaultOn': true},"
                      "   {'name': 'ok', 'defaultOn': 'yes'}, {'name': 'on', 'defaultOn': true}]}",
-                     AS_BLOB);
+                     CR_TEST_AS_BLOB);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
   g_assert_true (s->models_known);
   assert_strv (s->enabled_models, "on", NULL);
@@ -548,7 +445,7 @@ test_wrong_types (Fixture       *f,
   {
     g_autofree char *settings = g_strdup_printf ("{'aiSettings': {'userAddedModels': [%s, 'short']}}",
                                                  long_name->str);
-    s = read_settings (f, settings, AS_TEXT);
+    s = read_settings (f, settings, CR_TEST_AS_TEXT);
     assert_strv (s->custom_models, "short", NULL);
   }
 }
@@ -569,17 +466,17 @@ test_not_json (Fixture       *f,
   g_autoptr(GString) nested = g_string_new (NULL);
 
   for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
-    for (Storage storage = AS_TEXT; storage <= AS_BLOB; storage++)
+    for (CrTestStorage storage = CR_TEST_AS_TEXT; storage <= CR_TEST_AS_BLOB; storage++)
       {
         g_autoptr(CrCursorSnapshot) s = NULL;
         sqlite3 *db;
 
         g_test_message ("value %" G_GSIZE_FORMAT, i);
         g_unlink (f->db);
-        db = db_create (f->db);
-        db_put (db, CR_CURSOR_SETTINGS_KEY, values[i], i == 6 ? 8 : -1, storage);
-        db_put (db, OLD_KEY_ROW, FAKE_KEY, -1, AS_TEXT);
-        db_close (db);
+        db = cr_test_db_create (f->db);
+        cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, values[i], i == 6 ? 8 : -1, storage);
+        cr_test_db_put (db, CR_TEST_CURSOR_OLD_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, -1, CR_TEST_AS_TEXT);
+        cr_test_db_close (db);
 
         s = read_path (f->db);
         assert_unreadable (s, CR_CURSOR_PROBLEM_UNEXPECTED);
@@ -593,9 +490,9 @@ test_not_json (Fixture       *f,
     sqlite3 *db;
 
     g_unlink (f->db);
-    db = db_create (f->db);
-    db_put (db, CR_CURSOR_SETTINGS_KEY, nested->str, nested->len, AS_BLOB);
-    db_close (db);
+    db = cr_test_db_create (f->db);
+    cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, nested->str, nested->len, CR_TEST_AS_BLOB);
+    cr_test_db_close (db);
 
     s = read_path (f->db);
     assert_unreadable (s, CR_CURSOR_PROBLEM_UNEXPECTED);
@@ -607,10 +504,10 @@ test_not_json (Fixture       *f,
     sqlite3 *db;
 
     g_unlink (f->db);
-    db = db_create (f->db);
+    db = cr_test_db_create (f->db);
     g_assert_cmpint (sqlite3_exec (db, "INSERT INTO ItemTable VALUES ('" CR_CURSOR_SETTINGS_KEY "', 12.5)",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
-    db_close (db);
+    cr_test_db_close (db);
 
     s = read_path (f->db);
     assert_unreadable (s, CR_CURSOR_PROBLEM_UNEXPECTED);
@@ -625,7 +522,7 @@ test_missing_row_and_table (Fixture       *f,
   sqlite3 *db;
 
   /* Cursor started, but these settings were never saved. */
-  make_db (f->db, NULL, AS_TEXT, OLD_KEY_ROW);
+  cr_test_cursor_make_db (f->db, NULL, CR_TEST_AS_TEXT, CR_TEST_CURSOR_OLD_KEY_ROW);
   s = read_path (f->db);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
   g_assert_false (s->settings_found);
@@ -638,7 +535,7 @@ test_missing_row_and_table (Fixture       *f,
   g_unlink (f->db);
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE other (x)", NULL, NULL, NULL), ==, SQLITE_OK);
-  db_close (db);
+  cr_test_db_close (db);
   s = read_path (f->db);
   assert_unreadable (s, CR_CURSOR_PROBLEM_UNEXPECTED);
   g_clear_pointer (&s, cr_cursor_snapshot_free);
@@ -647,7 +544,7 @@ test_missing_row_and_table (Fixture       *f,
   g_unlink (f->db);
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE ItemTable (k, v)", NULL, NULL, NULL), ==, SQLITE_OK);
-  db_close (db);
+  cr_test_db_close (db);
   s = read_path (f->db);
   assert_unreadable (s, CR_CURSOR_PROBLEM_UNEXPECTED);
 }
@@ -659,37 +556,37 @@ test_key_rows (Fixture       *f,
                gconstpointer  data)
 {
   const struct {
-    const char *row;
-    const char *value;
-    Storage     storage;
-    gboolean    present;
+    const char    *row;
+    const char    *value;
+    CrTestStorage  storage;
+    gboolean       present;
   } cases[] = {
-    { NULL, NULL, AS_TEXT, FALSE },
-    { OLD_KEY_ROW, FAKE_KEY, AS_TEXT, TRUE },
-    { OLD_KEY_ROW, FAKE_KEY, AS_BLOB, TRUE },
-    { NEW_KEY_ROW, FAKE_KEY, AS_TEXT, TRUE },
-    { NEW_KEY_ROW, FAKE_KEY, AS_BLOB, TRUE },
-    { OLD_KEY_ROW, "", AS_TEXT, FALSE },
-    { NEW_KEY_ROW, "", AS_BLOB, FALSE },
-    { NEW_KEY_ROW, NULL, AS_TEXT, FALSE },
+    { NULL, NULL, CR_TEST_AS_TEXT, FALSE },
+    { CR_TEST_CURSOR_OLD_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_TEXT, TRUE },
+    { CR_TEST_CURSOR_OLD_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_BLOB, TRUE },
+    { CR_TEST_CURSOR_NEW_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_TEXT, TRUE },
+    { CR_TEST_CURSOR_NEW_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_BLOB, TRUE },
+    { CR_TEST_CURSOR_OLD_KEY_ROW, "", CR_TEST_AS_TEXT, FALSE },
+    { CR_TEST_CURSOR_NEW_KEY_ROW, "", CR_TEST_AS_BLOB, FALSE },
+    { CR_TEST_CURSOR_NEW_KEY_ROW, NULL, CR_TEST_AS_TEXT, FALSE },
     /* A row that merely looks alike does not count. */
-    { "cursorAuth/openAIKeyOld", FAKE_KEY, AS_TEXT, FALSE },
-    { "cursorAuth/claudeKey", FAKE_KEY, AS_TEXT, FALSE },
+    { "cursorAuth/openAIKeyOld", CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_TEXT, FALSE },
+    { "cursorAuth/claudeKey", CR_TEST_CURSOR_FAKE_KEY, CR_TEST_AS_TEXT, FALSE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(CrCursorSnapshot) s = NULL;
-      g_autofree char *settings = json ("{'useOpenAIKey': true, 'openAIBaseUrl': 'https://crazyrouter.com/v1'}");
+      g_autofree char *settings = cr_test_json ("{'useOpenAIKey': true, 'openAIBaseUrl': 'https://crazyrouter.com/v1'}");
       sqlite3 *db;
 
       g_test_message ("case %" G_GSIZE_FORMAT, i);
       g_unlink (f->db);
-      db = db_create (f->db);
-      db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, AS_TEXT);
+      db = cr_test_db_create (f->db);
+      cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, CR_TEST_AS_TEXT);
       if (cases[i].row != NULL)
-        db_put (db, cases[i].row, cases[i].value, -1, cases[i].storage);
-      db_close (db);
+        cr_test_db_put (db, cases[i].row, cases[i].value, -1, cases[i].storage);
+      cr_test_db_close (db);
 
       s = read_path (f->db);
       g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
@@ -711,15 +608,15 @@ test_key_never_leaks (Fixture       *f,
 
   /* The key in both rows, in the settings blob, and pasted into the base
    * URL field by mistake (with user:password too). */
-  settings = json ("{'useOpenAIKey': true,"
-                   " 'openAIBaseUrl': 'https://me:" FAKE_KEY "@crazyrouter.com/v1?key=" FAKE_KEY "',"
-                   " 'openAIKey': '" FAKE_KEY "',"
+  settings = cr_test_json ("{'useOpenAIKey': true,"
+                   " 'openAIBaseUrl': 'https://me:" CR_TEST_CURSOR_FAKE_KEY "@crazyrouter.com/v1?key=" CR_TEST_CURSOR_FAKE_KEY "',"
+                   " 'openAIKey': '" CR_TEST_CURSOR_FAKE_KEY "',"
                    " 'aiSettings': {'userAddedModels': ['gpt-5.4']}}");
-  db = db_create (f->db);
-  db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, AS_BLOB);
-  db_put (db, OLD_KEY_ROW, FAKE_KEY, -1, AS_TEXT);
-  db_put (db, NEW_KEY_ROW, FAKE_KEY, -1, AS_BLOB);
-  db_close (db);
+  db = cr_test_db_create (f->db);
+  cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, CR_TEST_AS_BLOB);
+  cr_test_db_put (db, CR_TEST_CURSOR_OLD_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, -1, CR_TEST_AS_TEXT);
+  cr_test_db_put (db, CR_TEST_CURSOR_NEW_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, -1, CR_TEST_AS_BLOB);
+  cr_test_db_close (db);
 
   s = read_path (f->db);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
@@ -738,7 +635,7 @@ test_key_never_leaks (Fixture       *f,
 
   /* Pasted on its own, the key is masked as well. */
   {
-    g_autofree char *url = cr_cursor_redact_url (FAKE_KEY);
+    g_autofree char *url = cr_cursor_redact_url (CR_TEST_CURSOR_FAKE_KEY);
     g_assert_cmpstr (url, ==, "sk-…");
   }
 }
@@ -785,16 +682,16 @@ test_huge_value (Fixture       *f,
   big[0] = '{';
   big[size - 1] = '}';
 
-  for (Storage storage = AS_TEXT; storage <= AS_BLOB; storage++)
+  for (CrTestStorage storage = CR_TEST_AS_TEXT; storage <= CR_TEST_AS_BLOB; storage++)
     {
       g_autoptr(CrCursorSnapshot) s = NULL;
       sqlite3 *db;
 
       g_unlink (f->db);
-      db = db_create (f->db);
-      db_put (db, CR_CURSOR_SETTINGS_KEY, big, size, storage);
-      db_put (db, OLD_KEY_ROW, FAKE_KEY, -1, AS_TEXT);
-      db_close (db);
+      db = cr_test_db_create (f->db);
+      cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, big, size, storage);
+      cr_test_db_put (db, CR_TEST_CURSOR_OLD_KEY_ROW, CR_TEST_CURSOR_FAKE_KEY, -1, CR_TEST_AS_TEXT);
+      cr_test_db_close (db);
 
       s = read_path (f->db);
       assert_unreadable (s, CR_CURSOR_PROBLEM_TOO_LARGE);
@@ -812,9 +709,9 @@ test_huge_value (Fixture       *f,
     g_assert_cmpuint (g_utf8_strlen (wide->str, -1), <, CR_CURSOR_MAX_VALUE);
 
     g_unlink (f->db);
-    db = db_create (f->db);
-    db_put (db, CR_CURSOR_SETTINGS_KEY, wide->str, wide->len, AS_TEXT);
-    db_close (db);
+    db = cr_test_db_create (f->db);
+    cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, wide->str, wide->len, CR_TEST_AS_TEXT);
+    cr_test_db_close (db);
 
     s = read_path (f->db);
     assert_unreadable (s, CR_CURSOR_PROBLEM_TOO_LARGE);
@@ -830,7 +727,7 @@ test_not_database (Fixture       *f,
   g_autofree char *bytes = NULL;
   gsize length;
 
-  g_file_set_contents (f->db, "{\"this\": \"is JSON, not SQLite\"}\n" FAKE_KEY, -1, &error);
+  g_file_set_contents (f->db, "{\"this\": \"is JSON, not SQLite\"}\n" CR_TEST_CURSOR_FAKE_KEY, -1, &error);
   g_assert_no_error (error);
   s = read_path (f->db);
   assert_unreadable (s, CR_CURSOR_PROBLEM_NOT_DATABASE);
@@ -859,7 +756,7 @@ test_not_database (Fixture       *f,
     for (int i = 0; i < 2000; i++)
       g_string_append_printf (settings, "'model-%d', ", i);
     g_string_append (settings, "'last']}}");
-    make_db (f->db, settings->str, AS_BLOB, NULL);
+    cr_test_cursor_make_db (f->db, settings->str, CR_TEST_AS_BLOB, NULL);
   }
   g_file_get_contents (f->db, &bytes, &length, &error);
   g_assert_no_error (error);
@@ -899,7 +796,7 @@ test_permission (Fixture       *f,
       return;
     }
 
-  make_db (f->db, "{'useOpenAIKey': true}", AS_TEXT, NULL);
+  cr_test_cursor_make_db (f->db, "{'useOpenAIKey': true}", CR_TEST_AS_TEXT, NULL);
   g_assert_cmpint (g_chmod (f->db, 0), ==, 0);
   s = read_path (f->db);
   assert_unreadable (s, CR_CURSOR_PROBLEM_PERMISSION);
@@ -960,7 +857,7 @@ test_locked (Fixture       *f,
   int status = 0;
   pid_t pid;
 
-  make_db (f->db, full_settings, AS_TEXT, NEW_KEY_ROW);
+  cr_test_cursor_make_db (f->db, full_settings, CR_TEST_AS_TEXT, CR_TEST_CURSOR_NEW_KEY_ROW);
   pid = hold_exclusive_lock (f->db, &release_fd);
 
   start = g_get_monotonic_time ();
@@ -1033,7 +930,7 @@ static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
 {
-  make_db (f->db, full_settings, AS_TEXT, OLD_KEY_ROW);
+  cr_test_cursor_make_db (f->db, full_settings, CR_TEST_AS_TEXT, CR_TEST_CURSOR_OLD_KEY_ROW);
   assert_untouched_by_read (f);
 }
 
@@ -1041,16 +938,16 @@ static void
 test_wal (Fixture       *f,
           gconstpointer  data)
 {
-  g_autofree char *settings = json (full_settings);
+  g_autofree char *settings = cr_test_json (full_settings);
   g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
   g_autoptr(CrCursorSnapshot) s = NULL;
-  sqlite3 *db = db_create (f->db);
+  sqlite3 *db = cr_test_db_create (f->db);
 
   /* Newer VS Code builds keep the database in WAL mode. Closed cleanly, it
    * has no -wal file, and reading must not create one. */
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), ==, SQLITE_OK);
-  db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, AS_BLOB);
-  db_close (db);
+  cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, settings, -1, CR_TEST_AS_BLOB);
+  cr_test_db_close (db);
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
   assert_untouched_by_read (f);
 
@@ -1058,32 +955,17 @@ test_wal (Fixture       *f,
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL), ==, SQLITE_OK);
   {
-    g_autofree char *off = json ("{'useOpenAIKey': false}");
-    db_put (db, CR_CURSOR_SETTINGS_KEY, off, -1, AS_TEXT);
+    g_autofree char *off = cr_test_json ("{'useOpenAIKey': false}");
+    cr_test_db_put (db, CR_CURSOR_SETTINGS_KEY, off, -1, CR_TEST_AS_TEXT);
   }
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   s = read_path (f->db);
   g_assert_cmpint (s->status, ==, CR_CURSOR_FOUND);
   g_assert_cmpint (s->use_openai_key, ==, CR_CURSOR_OFF);
-  db_close (db);
+  cr_test_db_close (db);
 }
 
 /* ---- Version -------------------------------------------------------------- */
-
-static void
-write_json (const char *root,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *dir = g_build_filename (root, "resources", "app", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *text = json (contents);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
 
 static CrCursorSnapshot *
 read_with_roots (Fixture            *f,
@@ -1107,18 +989,18 @@ test_version (Fixture       *f,
   g_autofree char *none = g_build_filename (f->dir, "nothing-here", NULL);
   g_autoptr(CrCursorSnapshot) s = NULL;
 
-  /* product.json wins over package.json (which may carry VS Code's version). */
-  write_json (deb, "product.json", "{'nameShort': 'Cursor', 'version': '1.4.2', 'vscodeVersion': '1.99.3'}");
-  write_json (deb, "package.json", "{'name': 'Cursor', 'version': '1.99.3'}");
-  write_json (old, "package.json", "{'name': 'Cursor', 'version': '0.42.3'}");
-  write_json (odd, "product.json", "{'version': 7}");
-  write_json (odd, "package.json", "{'version': '1.0; rm -rf /'}");
+  /* product.json wins over package.cr_test_json (which may carry VS Code's version). */
+  cr_test_cursor_write_app_json (deb, "product.json", "{'nameShort': 'Cursor', 'version': '1.4.2', 'vscodeVersion': '1.99.3'}");
+  cr_test_cursor_write_app_json (deb, "package.json", "{'name': 'Cursor', 'version': '1.99.3'}");
+  cr_test_cursor_write_app_json (old, "package.json", "{'name': 'Cursor', 'version': '0.42.3'}");
+  cr_test_cursor_write_app_json (odd, "product.json", "{'version': 7}");
+  cr_test_cursor_write_app_json (odd, "package.json", "{'version': '1.0; rm -rf /'}");
   {
     g_autoptr(GString) padded = g_string_new ("{'version': '9.9.9', 'pad': '");
     while (padded->len <= CR_CURSOR_MAX_JSON_FILE)
       g_string_append (padded, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     g_string_append (padded, "'}");
-    write_json (big, "product.json", padded->str);
+    cr_test_cursor_write_app_json (big, "product.json", padded->str);
   }
 
   /* Version is looked up even when there is no database. */
@@ -1144,7 +1026,7 @@ test_version (Fixture       *f,
   g_clear_pointer (&s, cr_cursor_snapshot_free);
 
   /* Alongside a database that reads fine. */
-  make_db (f->db, full_settings, AS_TEXT, NULL);
+  cr_test_cursor_make_db (f->db, full_settings, CR_TEST_AS_TEXT, NULL);
   s = read_with_roots (f, (const char * const[]) { deb, NULL });
   assert_full_settings (s);
   g_assert_cmpstr (s->version, ==, "1.4.2");
@@ -1194,7 +1076,7 @@ test_async (Fixture       *f,
   g_autoptr(CrCursorSnapshot) s = NULL;
   g_autoptr(GError) error = NULL;
 
-  make_db (f->db, full_settings, AS_BLOB, NEW_KEY_ROW);
+  cr_test_cursor_make_db (f->db, full_settings, CR_TEST_AS_BLOB, CR_TEST_CURSOR_NEW_KEY_ROW);
 
   cr_cursor_read_async (f->db, no_roots, NULL, on_read, &result);
   s = cr_cursor_read_finish (wait_for (&result), &error);

@@ -2,8 +2,10 @@
  *
  * The runner is a small dependency graph driven by async callbacks:
  *
- *   base URL (local) ─┬─ models ── chat ── logs
- *                     └─ token usage
+ *   base URL (local) ─┬─ models ─┬─ chat ── logs
+ *                     │          └─ Verify (preflight ∥ Cursor's chat)
+ *                     ├─ token usage         ↑ also waits for:
+ *                     └─ Cursor's settings (a thread) → Cursor items
  *
  * Every request of a run shares one GCancellable, and every callback first
  * asks whether its run is still the current, uncancelled one, so a cancelled
@@ -18,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-checklist.h"
+#include "cr-cursor-checks.h"
 #include "cr-key.h"
 
 /* The gateway may write its log line a moment after answering: look once,
@@ -38,6 +41,11 @@ typedef enum {
   ITEM_LOGS,
   ITEM_QUOTA,
   ITEM_TAB,
+  N_GATEWAY_ITEMS,
+  ITEM_CURSOR_KEY = N_GATEWAY_ITEMS,
+  ITEM_CURSOR_BASE_URL,
+  ITEM_CURSOR_MODEL,
+  ITEM_CURSOR_VERIFY,
   N_ITEMS
 } ItemIndex;
 
@@ -45,6 +53,7 @@ static const struct {
   const char *id;
   const char *title;
 } item_table[N_ITEMS] = {
+  /* The gateway section */
   [ITEM_KEY]      = { CR_CHECK_KEY,            N_("The key is accepted") },
   [ITEM_BASE_URL] = { CR_CHECK_BASE_URL,       N_("The base URL is exactly https://crazyrouter.com/v1") },
   [ITEM_MODEL]    = { CR_CHECK_MODEL,          N_("An allowed chat model is chosen") },
@@ -52,6 +61,11 @@ static const struct {
   [ITEM_LOGS]     = { CR_CHECK_LOGS,           N_("The request shows up in the token’s logs") },
   [ITEM_QUOTA]    = { CR_CHECK_QUOTA,          N_("Quota and allowlist fit this token’s job") },
   [ITEM_TAB]      = { CR_CHECK_TAB_COMPLETION, N_("You know Tab Completion bypasses Crazyrouter") },
+  /* The Cursor section */
+  [ITEM_CURSOR_KEY]      = { CR_CHECK_CURSOR_KEY,      N_("The OpenAI API Key is on in Cursor") },
+  [ITEM_CURSOR_BASE_URL] = { CR_CHECK_CURSOR_BASE_URL, N_("Cursor’s Override OpenAI Base URL is exactly right") },
+  [ITEM_CURSOR_MODEL]    = { CR_CHECK_CURSOR_MODEL,    N_("The chosen model is enabled in Cursor") },
+  [ITEM_CURSOR_VERIFY]   = { CR_CHECK_CURSOR_VERIFY,   N_("Cursor’s Verify button will succeed") },
 };
 
 /* One run's state: the GTask's task data. */
@@ -68,6 +82,20 @@ typedef struct {
   guint                 log_attempts;
   GSource              *retry_source;
   GSource              *retry_cancel_source;
+
+  /* The Cursor section */
+  gboolean              cursor;          /* this run checks Cursor too */
+  gboolean              snapshot_read;   /* Cursor's settings are in (self->cursor_snapshot) */
+  gboolean              models_ok;       /* the model list is in (self->models) */
+  gboolean              chat_settled;    /* the chat check has its answer … */
+  GError               *chat_error;      /* … and this was it (NULL: success) */
+  gboolean              verify_started;
+  char                 *verify_model;
+  gboolean              verify_shares_chat; /* Cursor would send the chat check's request */
+  guint                 verify_waiting;  /* parts of Verify still out */
+  CrPreflight          *preflight;
+  GError               *preflight_error;
+  GError               *verify_chat_error;
 } Run;
 
 struct _CrChecklist
@@ -81,6 +109,15 @@ struct _CrChecklist
   char          *model;
   gboolean       tab_acknowledged;
   CrGateway     *gateway;
+
+  gboolean       cursor_enabled;
+  char          *cursor_config;
+  GStrv          cursor_roots;
+  char          *previous_version;
+  GVariant      *previous_facts;
+  CrCursorSnapshot *cursor_snapshot;
+  CrCursorHistory  *cursor_history;
+  char          *verify_model;
 
   GPtrArray     *models;
   CrChatResult  *chat_result;
@@ -105,6 +142,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_chat (GTask *task);
 static void start_logs (GTask *task);
+static void verify_chat_settled (GTask *task);
+static void maybe_start_verify (GTask *task);
+static void verify_models_failed (GTask *task, const GError *error);
 
 /* ----------------------------------------------------------------------- */
 /* GListModel: a fixed list; items change in place and notify.            */
@@ -116,9 +156,15 @@ cr_checklist_get_item_type (GListModel *model)
 }
 
 static guint
+visible_items (CrChecklist *self)
+{
+  return self->cursor_enabled ? N_ITEMS : N_GATEWAY_ITEMS;
+}
+
+static guint
 cr_checklist_get_n_items (GListModel *model)
 {
-  return N_ITEMS;
+  return visible_items (CR_CHECKLIST (model));
 }
 
 static gpointer
@@ -127,7 +173,7 @@ cr_checklist_get_item (GListModel *model,
 {
   CrChecklist *self = CR_CHECKLIST (model);
 
-  if (position >= N_ITEMS)
+  if (position >= visible_items (self))
     return NULL;
 
   return g_object_ref (self->items[position]);
@@ -529,6 +575,11 @@ run_free (gpointer data)
   g_clear_pointer (&run->diagnosis, cr_endpoint_diagnosis_free);
   g_clear_pointer (&run->model, g_free);
   g_clear_pointer (&run->masked_key, g_free);
+  g_clear_error (&run->chat_error);
+  g_clear_pointer (&run->verify_model, g_free);
+  g_clear_pointer (&run->preflight, cr_preflight_free);
+  g_clear_error (&run->preflight_error);
+  g_clear_error (&run->verify_chat_error);
   g_free (run);
 }
 
@@ -679,6 +730,9 @@ models_failed (GTask        *task,
   skip_items (self, waiting, 1, _("Not checked: the model list did not load (see the key check)."));
   skip_items (self, waiting + 1, 1, _("Not sent: the key check has to pass first."));
   skip_items (self, waiting + 2, 1, _("Not checked: there was no chat request to look for."));
+
+  if (task_run (task)->cursor)
+    verify_models_failed (task, error);
 }
 
 static void
@@ -745,10 +799,12 @@ on_models (GObject      *source,
         {
           g_clear_pointer (&self->models, g_ptr_array_unref);
           self->models = g_ptr_array_ref (models);
+          task_run (task)->models_ok = TRUE;
           judge_models (task, models);
           /* Sent even when the model is not listed: the gateway's own answer
            * (403, model not allowed) is what Cursor would show. */
           start_chat (task);
+          maybe_start_verify (task);
         }
       else
         {
@@ -865,6 +921,7 @@ on_chat (GObject      *source,
           g_clear_pointer (&self->chat_result, cr_chat_result_free);
           self->chat_result = g_steal_pointer (&chat);
           start_logs (task);
+          verify_chat_settled (task);
         }
       else
         {
@@ -876,6 +933,8 @@ on_chat (GObject      *source,
             fail_base_url_from_answer (task, error);
           item_set (self, ITEM_LOGS, CR_CHECK_NEEDS_YOU,
                     _("Not checked: the chat request did not succeed."), NULL, NULL);
+          run->chat_error = g_error_copy (error);
+          verify_chat_settled (task);
         }
     }
 
@@ -1063,6 +1122,319 @@ start_logs (GTask *task)
 }
 
 /* ----------------------------------------------------------------------- */
+/* Cursor's own settings → the Cursor items                                 */
+
+static void
+mark_changes (CrChecklist *self)
+{
+  static const ItemIndex judged[] = { ITEM_CURSOR_KEY, ITEM_CURSOR_BASE_URL, ITEM_CURSOR_MODEL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (judged); i++)
+    cr_check_item_set_changed (self->items[judged[i]],
+                               cr_cursor_history_item_changed (self->cursor_history,
+                                                               item_table[judged[i]].id));
+}
+
+static void
+judge_cursor (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  CrCursorSnapshot *snapshot = self->cursor_snapshot;
+
+  cr_cursor_judge_key (self->items[ITEM_CURSOR_KEY], snapshot);
+  cr_cursor_judge_base_url (self->items[ITEM_CURSOR_BASE_URL], snapshot, run->diagnosis->input);
+  cr_cursor_judge_model (self->items[ITEM_CURSOR_MODEL], snapshot, run->model);
+
+  g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
+  self->cursor_history = cr_cursor_history_new (self->previous_version, self->previous_facts, snapshot);
+  mark_changes (self);
+}
+
+static void
+on_cursor_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CrCursorSnapshot) snapshot = cr_cursor_read_finish (result, NULL);
+
+  /* NULL only when cancelled. */
+  if (snapshot != NULL && run_is_live (task))
+    {
+      CrChecklist *self = task_checklist (task);
+
+      g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
+      self->cursor_snapshot = g_steal_pointer (&snapshot);
+      task_run (task)->snapshot_read = TRUE;
+      judge_cursor (task);
+      maybe_start_verify (task);
+    }
+
+  run_end_op (task);
+}
+
+static void
+start_cursor_read (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  static const ItemIndex judged[] = { ITEM_CURSOR_KEY, ITEM_CURSOR_BASE_URL, ITEM_CURSOR_MODEL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (judged); i++)
+    item_set (self, judged[i], CR_CHECK_RUNNING, _("Reading Cursor’s settings…"), NULL, NULL);
+
+  cr_cursor_read_async (self->cursor_config, (const char * const *) self->cursor_roots,
+                        run->cancellable, on_cursor_read, run_begin_op (task));
+}
+
+/* ----------------------------------------------------------------------- */
+/* Cursor's Verify: its chat request ∥ its CORS preflight                   */
+
+static char *
+describe_preflight (const CrPreflight *preflight)
+{
+  g_autofree char *missing = NULL;
+
+  switch (cr_preflight_judge (preflight, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                              CR_CURSOR_PREFLIGHT_HEADERS, &missing))
+    {
+    case CR_PREFLIGHT_ALLOWED:
+      return NULL;
+    case CR_PREFLIGHT_BAD_STATUS:
+      return g_strdup_printf (_("The gateway answered %u to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight), instead of allowing it."),
+                              preflight->status);
+    case CR_PREFLIGHT_NO_ORIGIN:
+      if (preflight->allow_origin != NULL)
+        {
+          g_autofree char *origin = cr_text_sanitize (preflight->allow_origin, -1, 80);
+
+          return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                    "sends first (a CORS preflight) allows only “%s”, not Cursor’s "
+                                    "window (%s)."), origin, CR_CURSOR_ORIGIN);
+        }
+      return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight) does not allow Cursor’s window (%s)."),
+                              CR_CURSOR_ORIGIN);
+    case CR_PREFLIGHT_NO_METHOD:
+      return g_strdup (_("The gateway’s answer to the permission request that Cursor’s window sends "
+                         "first (a CORS preflight) does not allow POST requests."));
+    case CR_PREFLIGHT_NO_HEADERS:
+    default:
+      return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight) does not allow the %s header."),
+                              missing != NULL ? missing : "?");
+    }
+}
+
+#define CORS_FIX N_("Verify in Cursor runs in its window, like a web page, so the gateway must allow " \
+                    "cross-origin requests (CORS) from any origin, for POST with the Authorization " \
+                    "and Content-Type headers. That is the gateway’s setting, not yours: ask its " \
+                    "operator to turn it on (new-api does this by default).")
+
+/* Cursor's own settings still have to be right for its button to work. */
+static gboolean
+cursor_settings_wrong (CrChecklist *self)
+{
+  return cr_check_item_get_status (self->items[ITEM_CURSOR_KEY]) == CR_CHECK_FAILED
+         || cr_check_item_get_status (self->items[ITEM_CURSOR_BASE_URL]) == CR_CHECK_FAILED;
+}
+
+static void
+judge_verify_success (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  CrCursorSnapshot *snapshot = self->cursor_snapshot;
+  gboolean from_cursor = snapshot != NULL && snapshot->enabled_models != NULL
+                         && g_strv_contains ((const char * const *) snapshot->enabled_models,
+                                             run->verify_model);
+  g_autofree char *detail = NULL;
+
+  if (from_cursor)
+    detail = g_strdup_printf (_("Replayed here: Cursor’s permission request (a CORS preflight) was "
+                                "allowed, and its test request with %s, the first model enabled in "
+                                "Cursor that this token allows, was answered."), run->verify_model);
+  else
+    detail = g_strdup_printf (_("Replayed here: Cursor’s permission request (a CORS preflight) was "
+                                "allowed, and its test request with %s was answered."), run->verify_model);
+
+  if (cursor_settings_wrong (self))
+    {
+      g_autofree char *more = g_strdup_printf ("%s %s", detail,
+                                               _("But Cursor itself is not set up right yet, so its "
+                                                 "button would still fail."));
+
+      item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_WARNING, more,
+                _("Fix the Cursor items above, then press Verify in Cursor."), "verify");
+      return;
+    }
+
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_PASSED, detail, NULL, NULL);
+}
+
+static void
+judge_verify (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autoptr(GString) fix = g_string_new (NULL);
+  const char *symptom = "verify";
+  const GError *chat_error = run->verify_shares_chat ? run->chat_error : run->verify_chat_error;
+  g_autofree char *cors = NULL;
+
+  if (run->preflight_error != NULL)
+    {
+      g_autofree char *why = describe_error (run->preflight_error);
+
+      g_string_append_printf (detail, _("Cursor’s permission request (a CORS preflight) did not get "
+                                        "through: %s"), why);
+      if (error_fix (run->preflight_error) != NULL)
+        g_string_append (fix, error_fix (run->preflight_error));
+    }
+  else if ((cors = describe_preflight (run->preflight)) != NULL)
+    {
+      g_string_append (detail, cors);
+      g_string_append (fix, _(CORS_FIX));
+    }
+
+  if (chat_error != NULL)
+    {
+      g_autofree char *why = describe_error (chat_error);
+
+      g_string_append_printf (detail, _("%sIts test request with %s failed: %s"),
+                              detail->len > 0 ? " " : "", run->verify_model, why);
+      if (error_fix (chat_error) != NULL)
+        g_string_append_printf (fix, "%s%s", fix->len > 0 ? " " : "", error_fix (chat_error));
+      symptom = error_symptom (chat_error, "verify");
+    }
+
+  if (detail->len == 0)
+    judge_verify_success (task);
+  else
+    item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail->str,
+              fix->len > 0 ? fix->str : NULL, symptom);
+}
+
+static void
+verify_part_done (GTask *task)
+{
+  Run *run = task_run (task);
+
+  g_assert (run->verify_waiting > 0);
+  if (--run->verify_waiting == 0 && run_is_live (task))
+    judge_verify (task);
+}
+
+static void
+verify_chat_settled (GTask *task)
+{
+  Run *run = task_run (task);
+
+  run->chat_settled = TRUE;
+  if (run->verify_started && run->verify_shares_chat)
+    verify_part_done (task);
+}
+
+static void
+on_preflight (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = task_run (task);
+  g_autoptr(GError) error = NULL;
+
+  run->preflight = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      run->preflight_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  run_end_op (task);
+}
+
+static void
+on_verify_chat (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = task_run (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrChatResult) chat = NULL;
+
+  chat = cr_gateway_chat_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      run->verify_chat_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  run_end_op (task);
+}
+
+/* The ids the token may use, for picking the model Cursor would send. */
+static GStrv
+allowed_ids (GPtrArray *models)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    g_strv_builder_add (builder, ((CrModel *) g_ptr_array_index (models, i))->id);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Once both the model list and Cursor's settings are in. */
+static void
+maybe_start_verify (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!run->cursor || run->verify_started || !run->models_ok || !run->snapshot_read)
+    return;
+
+  run->verify_started = TRUE;
+  allowed = allowed_ids (self->models);
+  run->verify_model = cr_cursor_verify_model (self->cursor_snapshot, (const char * const *) allowed,
+                                              run->model);
+  g_free (self->verify_model);
+  self->verify_model = g_strdup (run->verify_model);
+  /* The same request as the chat check: no need to send (and pay for) it twice. */
+  run->verify_shares_chat = g_str_equal (run->verify_model, run->model);
+  run->verify_waiting = 1 + (run->verify_shares_chat && run->chat_settled ? 0 : 1);
+
+  detail = g_strdup_printf (_("Replaying Cursor’s Verify with %s…"), run->verify_model);
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING, detail, NULL, NULL);
+
+  cr_gateway_preflight_async (run->gateway, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                              CR_CURSOR_PREFLIGHT_HEADERS, run->cancellable, on_preflight,
+                              run_begin_op (task));
+  if (!run->verify_shares_chat)
+    cr_gateway_chat_async (run->gateway, run->verify_model, run->cancellable, on_verify_chat,
+                           run_begin_op (task));
+}
+
+static void
+verify_models_failed (GTask        *task,
+                      const GError *error)
+{
+  CrChecklist *self = task_checklist (task);
+  g_autofree char *why = describe_error (error);
+  g_autofree char *detail = g_strdup_printf (_("Verify in Cursor would fail the same way: %s"), why);
+
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail, error_fix (error),
+            error_symptom (error, "verify"));
+}
+
+/* ----------------------------------------------------------------------- */
 /* GObject                                                                  */
 
 static void
@@ -1088,6 +1460,13 @@ cr_checklist_finalize (GObject *object)
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->chat_result, cr_chat_result_free);
   g_clear_pointer (&self->token_usage, cr_token_usage_free);
+  g_clear_pointer (&self->cursor_config, g_free);
+  g_clear_pointer (&self->cursor_roots, g_strfreev);
+  g_clear_pointer (&self->previous_version, g_free);
+  g_clear_pointer (&self->previous_facts, g_variant_unref);
+  g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
+  g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
+  g_clear_pointer (&self->verify_model, g_free);
 
   G_OBJECT_CLASS (cr_checklist_parent_class)->finalize (object);
 }
@@ -1130,7 +1509,9 @@ static void
 cr_checklist_init (CrChecklist *self)
 {
   for (guint i = 0; i < N_ITEMS; i++)
-    self->items[i] = cr_check_item_new (item_table[i].id, _(item_table[i].title));
+    self->items[i] = cr_check_item_new_in_section (item_table[i].id, _(item_table[i].title),
+                                                   i < N_GATEWAY_ITEMS ? CR_CHECK_SECTION_GATEWAY
+                                                                       : CR_CHECK_SECTION_CURSOR);
 
   /* Known without a run: show it from the start. */
   judge_tab (self);
@@ -1152,11 +1533,63 @@ cr_checklist_lookup (CrChecklist *self,
   g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  for (guint i = 0; i < N_ITEMS; i++)
+  for (guint i = 0; i < visible_items (self); i++)
     if (g_str_equal (item_table[i].id, id))
       return self->items[i];
 
   return NULL;
+}
+
+void
+cr_checklist_set_cursor_enabled (CrChecklist *self,
+                                 gboolean     enabled)
+{
+  g_return_if_fail (CR_IS_CHECKLIST (self));
+
+  enabled = !!enabled;
+  if (self->cursor_enabled == enabled)
+    return;
+
+  self->cursor_enabled = enabled;
+  if (enabled)
+    g_list_model_items_changed (G_LIST_MODEL (self), N_GATEWAY_ITEMS, 0, N_ITEMS - N_GATEWAY_ITEMS);
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), N_GATEWAY_ITEMS, N_ITEMS - N_GATEWAY_ITEMS, 0);
+}
+
+gboolean
+cr_checklist_get_cursor_enabled (CrChecklist *self)
+{
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), FALSE);
+
+  return self->cursor_enabled;
+}
+
+void
+cr_checklist_set_cursor_location (CrChecklist        *self,
+                                  const char         *config_path,
+                                  const char * const *install_roots)
+{
+  g_return_if_fail (CR_IS_CHECKLIST (self));
+
+  g_free (self->cursor_config);
+  self->cursor_config = g_strdup (config_path);
+  g_strfreev (self->cursor_roots);
+  self->cursor_roots = g_strdupv ((GStrv) install_roots);
+}
+
+void
+cr_checklist_set_cursor_previous (CrChecklist *self,
+                                  const char  *version,
+                                  GVariant    *facts)
+{
+  g_return_if_fail (CR_IS_CHECKLIST (self));
+
+  g_free (self->previous_version);
+  self->previous_version = g_strdup (version);
+  g_clear_pointer (&self->previous_facts, g_variant_unref);
+  if (facts != NULL)
+    self->previous_facts = g_variant_ref_sink (facts);
 }
 
 void
@@ -1215,6 +1648,9 @@ clear_results (CrChecklist *self)
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->chat_result, cr_chat_result_free);
   g_clear_pointer (&self->token_usage, cr_token_usage_free);
+  g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
+  g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
+  g_clear_pointer (&self->verify_model, g_free);
 }
 
 static Run *
@@ -1237,6 +1673,7 @@ run_new (CrChecklist  *self,
     }
 
   run->diagnosis = cr_endpoint_diagnose (base_url);
+  run->cursor = self->cursor_enabled;
   run->model = g_strdup (self->model != NULL && *self->model != '\0' ? self->model : CR_DEFAULT_MODEL);
   if (self->key != NULL && *self->key != '\0')
     run->masked_key = cr_key_mask (self->key);
@@ -1250,24 +1687,31 @@ static gboolean
 run_prepare (CrChecklist *self,
              Run         *run)
 {
-  static const ItemIndex remote[] = { ITEM_KEY, ITEM_MODEL, ITEM_CHAT, ITEM_LOGS, ITEM_QUOTA };
+  static const ItemIndex remote[] = {
+    ITEM_KEY, ITEM_MODEL, ITEM_CHAT, ITEM_LOGS, ITEM_QUOTA, ITEM_CURSOR_VERIFY,
+  };
+  /* Verify is last: skipped only when the Cursor section is on. */
+  guint n_remote = G_N_ELEMENTS (remote) - (run->cursor ? 0 : 1);
 
   for (guint i = 0; i < N_ITEMS; i++)
-    item_set (self, i, CR_CHECK_PENDING, NULL, NULL, NULL);
+    {
+      item_set (self, i, CR_CHECK_PENDING, NULL, NULL, NULL);
+      cr_check_item_set_changed (self->items[i], FALSE);
+    }
   judge_tab (self);
 
   cr_checklist_judge_base_url (self->items[ITEM_BASE_URL], run->diagnosis);
 
   if (!cr_endpoint_is_sendable (run->diagnosis))
     {
-      skip_items (self, remote, G_N_ELEMENTS (remote),
+      skip_items (self, remote, n_remote,
                   _("Not checked: the base URL has to be fixed first."));
       return FALSE;
     }
 
   if (self->gateway == NULL && run->masked_key == NULL)
     {
-      skip_items (self, remote + 1, G_N_ELEMENTS (remote) - 1,
+      skip_items (self, remote + 1, n_remote - 1,
                   _("Not checked: there is no key yet."));
       item_set (self, ITEM_KEY, CR_CHECK_FAILED, _("There is no key to check."),
                 _("Paste the token’s sk-… key from Crazyrouter."), "verify");
@@ -1309,20 +1753,27 @@ cr_checklist_run_async (CrChecklist         *self,
 
   clear_results (self);
 
-  if (!run_prepare (self, run))
+  /* Held until everything has started, so nothing completes the run early. */
+  run->pending++;
+
+  /* Needs no network, so it runs whatever the base URL and the key. */
+  if (run->cursor)
+    start_cursor_read (task);
+
+  if (run_prepare (self, run))
     {
-      run_complete (task);
-      return;
+      /* As typed, only trimmed: a wrong URL is reported, never repaired. */
+      run->gateway = self->gateway != NULL ? g_object_ref (self->gateway)
+                                           : cr_gateway_new (run->diagnosis->input, self->key);
+
+      /* Independent of each other: they go out at once. */
+      if (run->cursor)
+        item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING,
+                  _("Waiting for the model list and Cursor’s settings…"), NULL, NULL);
+      start_models (task);
+      start_usage (task);
     }
 
-  /* As typed, only trimmed: a wrong URL is reported, never repaired. */
-  run->gateway = self->gateway != NULL ? g_object_ref (self->gateway)
-                                       : cr_gateway_new (run->diagnosis->input, self->key);
-
-  /* Independent of each other: both go out at once. */
-  run->pending++;
-  start_models (task);
-  start_usage (task);
   run_end_op (task);
 }
 
@@ -1354,8 +1805,26 @@ cr_checklist_count (CrChecklist   *self,
 
   g_return_val_if_fail (CR_IS_CHECKLIST (self), 0);
 
-  for (guint i = 0; i < N_ITEMS; i++)
+  for (guint i = 0; i < visible_items (self); i++)
     if (cr_check_item_get_status (self->items[i]) == status)
+      count++;
+
+  return count;
+}
+
+guint
+cr_checklist_count_in_section (CrChecklist   *self,
+                               const char    *section,
+                               CrCheckStatus  status)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), 0);
+  g_return_val_if_fail (section != NULL, 0);
+
+  for (guint i = 0; i < visible_items (self); i++)
+    if (cr_check_item_get_status (self->items[i]) == status
+        && g_str_equal (cr_check_item_get_section (self->items[i]), section))
       count++;
 
   return count;
@@ -1390,4 +1859,28 @@ cr_checklist_get_token_usage (CrChecklist *self)
   g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
 
   return self->token_usage;
+}
+
+CrCursorSnapshot *
+cr_checklist_get_cursor_snapshot (CrChecklist *self)
+{
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
+
+  return self->cursor_snapshot;
+}
+
+const CrCursorHistory *
+cr_checklist_get_cursor_history (CrChecklist *self)
+{
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
+
+  return self->cursor_history;
+}
+
+const char *
+cr_checklist_get_cursor_verify_model (CrChecklist *self)
+{
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
+
+  return self->verify_model;
 }

@@ -5,6 +5,13 @@
  * each item the moment its answer arrives, so a view bound to the model is
  * live. Cancelling the run cancels every request in flight.
  *
+ * With the Cursor section enabled, a run also reads Cursor's own settings
+ * (read-only, in a worker thread, at the same time as the network checks)
+ * and replays Cursor's Verify (its chat request and its CORS preflight)
+ * right after the models answer, beside the chat check:
+ *
+ *   models ∥ usage ∥ Cursor's settings → chat ∥ Verify → logs
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -12,12 +19,14 @@
 #include <gio/gio.h>
 
 #include "cr-check-item.h"
+#include "cr-cursor.h"
+#include "cr-cursor-history.h"
 #include "cr-endpoint.h"
 #include "cr-gateway.h"
 
 G_BEGIN_DECLS
 
-/* Stable ids, in display order. */
+/* Stable ids, in display order: the gateway section (the guide's seven) … */
 #define CR_CHECK_KEY             "key"
 #define CR_CHECK_BASE_URL        "base-url"
 #define CR_CHECK_MODEL           "model"
@@ -25,6 +34,11 @@ G_BEGIN_DECLS
 #define CR_CHECK_LOGS            "logs"
 #define CR_CHECK_QUOTA           "quota"
 #define CR_CHECK_TAB_COMPLETION  "tab-completion"
+/* … then the Cursor section, when it is enabled. */
+#define CR_CHECK_CURSOR_KEY       "cursor-key"
+#define CR_CHECK_CURSOR_BASE_URL  "cursor-base-url"
+#define CR_CHECK_CURSOR_MODEL     "cursor-model"
+#define CR_CHECK_CURSOR_VERIFY    "cursor-verify"
 
 #define CR_DEFAULT_MODEL "gpt-5.4"
 
@@ -32,8 +46,30 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CrChecklist, cr_checklist, CR, CHECKLIST, GObject)
 
 CrChecklist   *cr_checklist_new               (void);
+/* Only items in the model: the Cursor ones only while it is enabled. */
 CrCheckItem   *cr_checklist_lookup            (CrChecklist   *self,
                                                const char    *id);
+
+/* Off by default: the model holds the seven gateway items. On, the four
+ * Cursor items follow them (one ::items-changed), and runs check Cursor too.
+ * Change it between runs. */
+void           cr_checklist_set_cursor_enabled (CrChecklist  *self,
+                                               gboolean       enabled);
+gboolean       cr_checklist_get_cursor_enabled (CrChecklist  *self);
+/* Where Cursor's settings are read: @config_path as cr_cursor_read() takes
+ * it (~/.config/Cursor, its globalStorage folder, or state.vscdb), NULL to
+ * look in the usual places; @install_roots where its version is looked
+ * for, NULL for the usual places. */
+void           cr_checklist_set_cursor_location (CrChecklist        *self,
+                                               const char         *config_path,
+                                               const char * const *install_roots);
+/* What was remembered after the last check (GSettings "cursor-version" and
+ * "cursor-facts"; NULL or empty for nothing). Each run compares Cursor's
+ * settings with it and sets "changed" on the Cursor items it concerns; it
+ * stays as given until set again. */
+void           cr_checklist_set_cursor_previous (CrChecklist *self,
+                                               const char    *version,
+                                               GVariant      *facts);
 
 /* The run's inputs. The key is copied and wiped after the run. */
 void           cr_checklist_set_base_url      (CrChecklist   *self,
@@ -61,8 +97,12 @@ gboolean       cr_checklist_run_finish        (CrChecklist         *self,
                                                GError             **error);
 gboolean       cr_checklist_get_running       (CrChecklist   *self);
 
-/* Counts, for a summary. */
+/* Counts over the items in the model, for a summary. */
 guint          cr_checklist_count             (CrChecklist   *self,
+                                               CrCheckStatus  status);
+/* The same within one section (CR_CHECK_SECTION_GATEWAY or _CURSOR). */
+guint          cr_checklist_count_in_section  (CrChecklist   *self,
+                                               const char    *section,
                                                CrCheckStatus  status);
 /* TRUE when no item failed (warnings and needs-you do not fail a run). */
 gboolean       cr_checklist_get_ok            (CrChecklist   *self);
@@ -71,6 +111,13 @@ gboolean       cr_checklist_get_ok            (CrChecklist   *self);
 GPtrArray     *cr_checklist_get_models        (CrChecklist   *self);
 CrChatResult  *cr_checklist_get_chat_result   (CrChecklist   *self);
 CrTokenUsage  *cr_checklist_get_token_usage   (CrChecklist   *self);
+/* With the Cursor section: what was read, and how it compares with what was
+ * remembered (NULL before the settings are read, or when the section is off).
+ * Remember them for next time with cr_cursor_history_to_remember(). */
+CrCursorSnapshot      *cr_checklist_get_cursor_snapshot (CrChecklist *self);
+const CrCursorHistory *cr_checklist_get_cursor_history  (CrChecklist *self);
+/* The model the last run replayed Cursor's Verify with, or NULL. */
+const char    *cr_checklist_get_cursor_verify_model (CrChecklist *self);
 
 /* The runner's verdicts that need no network, as pure functions: the tests
  * drive them with every case, and a page may show a base URL's verdict
