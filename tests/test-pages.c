@@ -895,11 +895,10 @@ summary (Fixture *f)
 
 /* The row says what the item says, in words and not only in colour. */
 static void
-assert_row_matches (Fixture *f,
-                    guint    index)
+assert_list_row_matches (GtkListBox *list,
+                         guint       index)
 {
-  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (child (page (f), CR_TYPE_CHECKLIST_PAGE,
-                                                                     "check_list"), index));
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, index));
   CrCheckItem *item_ = cr_check_row_get_item (CR_CHECK_ROW (row));
   CrCheckStatus status = cr_check_item_get_status (item_);
   GtkWidget *fix = child (row, CR_TYPE_CHECK_ROW, "fix_label");
@@ -915,6 +914,15 @@ assert_row_matches (Fixture *f,
     }
   if (status == CR_CHECK_PASSED)
     g_assert_false (gtk_widget_get_visible (fix));
+  g_assert_true (gtk_widget_get_visible (child (row, CR_TYPE_CHECK_ROW, "changed_label")) ==
+                 cr_check_item_get_changed (item_));
+}
+
+static void
+assert_row_matches (Fixture *f,
+                    guint    index)
+{
+  assert_list_row_matches (child (page (f), CR_TYPE_CHECKLIST_PAGE, "check_list"), index);
 }
 
 static void
@@ -1020,6 +1028,53 @@ test_checklist_failure_and_help (Fixture       *f,
   g_assert_cmpstr (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "view_stack"), ==, "checks");
 }
 
+/* With the Cursor section on, its items get a group of their own, below
+ * the gateway's seven, and say what changed since the last check. */
+static void
+test_checklist_cursor_section (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *nowhere = g_dir_make_tmp ("cr-no-cursor-XXXXXX", NULL);
+  const char *roots[] = { nowhere, NULL };
+  CrChecklist *checklist;
+  CrPage *page_;
+  GtkListBox *cursor_list;
+  GtkWidget *row;
+  guint n = 0;
+
+  verify_token (f, CR_TEST_TOKEN_GOOD);
+  checklist = cr_setup_state_get_checklist (f->state);
+  cr_checklist_set_cursor_location (checklist, nowhere, roots);
+  cr_checklist_set_cursor_enabled (checklist, TRUE);
+
+  go_to (f, "checklist");
+  page_ = page (f);
+  wait_until (!checklist_running (f));
+
+  g_assert_true (gtk_widget_get_visible (child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  g_assert_cmpuint (n_rows (f), ==, 7);
+  cursor_list = child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_list");
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (cursor_list, n))) != NULL)
+    {
+      CrCheckItem *item_ = cr_check_row_get_item (CR_CHECK_ROW (row));
+
+      g_assert_cmpstr (cr_check_item_get_section (item_), ==, CR_CHECK_SECTION_CURSOR);
+      g_assert_cmpint (cr_check_item_get_status (item_), !=, CR_CHECK_PENDING);
+      assert_list_row_matches (cursor_list, n++);
+    }
+  g_assert_cmpuint (n, ==, 4);
+
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (cursor_list, 0));
+  cr_check_item_set_changed (cr_check_row_get_item (CR_CHECK_ROW (row)), TRUE);
+  assert_list_row_matches (cursor_list, 0);
+  save_pngs (f, "checklist-cursor");
+
+  /* Off again: the group goes away with its items. */
+  cr_checklist_set_cursor_enabled (checklist, FALSE);
+  g_assert_false (gtk_widget_get_visible (child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  g_rmdir (nowhere);
+}
+
 static void
 test_checklist_cancel (Fixture       *f,
                        gconstpointer  data)
@@ -1082,6 +1137,7 @@ main (int   argc,
   ADD ("cursor/clears-clipboard", test_cursor_clears_clipboard);
   ADD ("checklist/good", test_checklist_good);
   ADD ("checklist/failure-and-help", test_checklist_failure_and_help);
+  ADD ("checklist/cursor-section", test_checklist_cursor_section);
   ADD ("checklist/cancel", test_checklist_cancel);
 #undef ADD
 

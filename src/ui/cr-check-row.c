@@ -17,6 +17,7 @@ struct _CrCheckRow
   GtkSpinner    *spinner;
   GtkLabel      *title_label;
   GtkLabel      *status_label;
+  GtkLabel      *changed_label;
   GtkLabel      *detail_label;
   GtkLabel      *fix_label;
   GtkLabel      *help_label;
@@ -109,6 +110,9 @@ cr_check_row_sync (CrCheckRow *self)
       gtk_stack_set_visible_child (self->icon_stack, GTK_WIDGET (self->status_icon));
     }
 
+  /* After a Cursor update, say which findings are new. */
+  gtk_widget_set_visible (GTK_WIDGET (self->changed_label), cr_check_item_get_changed (self->item));
+
   gtk_label_set_text (self->detail_label, detail ? detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), detail != NULL && detail[0] != '\0');
 
@@ -124,6 +128,8 @@ cr_check_row_sync (CrCheckRow *self)
 
   /* Read as one line: "API key, Failed. What was found. To fix: …" */
   description = g_strjoin (" ", _(looks[status].label),
+                           cr_check_item_get_changed (self->item)
+                           ? gtk_label_get_text (self->changed_label) : "",
                            detail ? detail : "",
                            fix_text ? fix_text : "",
                            NULL);
@@ -236,6 +242,7 @@ cr_check_row_class_init (CrCheckRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CrCheckRow, changed_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, fix_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, help_label);

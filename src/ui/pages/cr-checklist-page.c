@@ -29,10 +29,13 @@ struct _CrChecklistPage
   GtkWidget          *stop_button;
   GtkWidget          *help_button;
   GtkListBox         *check_list;
+  GtkWidget          *cursor_group;
+  GtkListBox         *cursor_list;
   GtkSwitch          *tab_switch;
   CrTroubleshootView *troubleshoot;
 
-  CrChecklist        *checklist;     /* the one bound to the list */
+  CrChecklist        *checklist;     /* the one bound to the lists */
+  GListModel         *cursor_items;  /* its Cursor section */
   CrSetupState       *bound_state;   /* the one the switch is bound to */
   GBinding           *tab_binding;
   GCancellable       *cancellable;   /* the run in flight */
@@ -214,16 +217,50 @@ create_row (gpointer item,
   return row;
 }
 
+static gboolean
+in_section (gpointer    item,
+            gpointer    section)
+{
+  return g_strcmp0 (cr_check_item_get_section (item), section) == 0;
+}
+
+/* The Cursor section, when the checklist has one, gets a group of its own. */
+static void
+on_cursor_items_changed (CrChecklistPage *self)
+{
+  gtk_widget_set_visible (self->cursor_group,
+                          g_list_model_get_n_items (self->cursor_items) > 0);
+}
+
+static GListModel *
+section_model (CrChecklist *checklist,
+               const char  *section)
+{
+  GtkCustomFilter *filter = gtk_custom_filter_new (in_section, (gpointer) section, NULL);
+
+  return G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (checklist)),
+                                                  GTK_FILTER (filter)));
+}
+
 static void
 bind_checklist (CrChecklistPage *self,
                 CrChecklist     *checklist)
 {
+  g_autoptr(GListModel) gateway_items = NULL;
+
   if (checklist == self->checklist)
     return;
 
   g_set_object (&self->checklist, checklist);
-  gtk_list_box_bind_model (self->check_list, G_LIST_MODEL (checklist),
-                           create_row, self, NULL);
+  gateway_items = section_model (checklist, CR_CHECK_SECTION_GATEWAY);
+  gtk_list_box_bind_model (self->check_list, gateway_items, create_row, self, NULL);
+
+  g_clear_object (&self->cursor_items);
+  self->cursor_items = section_model (checklist, CR_CHECK_SECTION_CURSOR);
+  gtk_list_box_bind_model (self->cursor_list, self->cursor_items, create_row, self, NULL);
+  g_signal_connect_object (self->cursor_items, "items-changed",
+                           G_CALLBACK (on_cursor_items_changed), self, G_CONNECT_SWAPPED);
+  on_cursor_items_changed (self);
 }
 
 static void
@@ -381,6 +418,7 @@ cr_checklist_page_dispose (GObject *object)
   /* The stack is the bin's child: let the bin let go of it first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_CHECKLIST_PAGE);
+  g_clear_object (&self->cursor_items);
   g_clear_object (&self->checklist);
 
   G_OBJECT_CLASS (cr_checklist_page_parent_class)->dispose (object);
@@ -414,6 +452,8 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, help_button);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, check_list);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, cursor_group);
+  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, cursor_list);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, tab_switch);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, troubleshoot);
   gtk_widget_class_bind_template_callback (widget_class, on_run_clicked);
