@@ -18,14 +18,20 @@
 #include "cr-gateway-error.h"
 #include "cr-key.h"
 #include "cr-keyring.h"
+#include "cr-test-cursor.h"
 #include "cr-test-gateway.h"
 
 /* Well-formed, but the gateway does not know it: 401. */
 #define TOKEN_REVOKED "sk-demo-revoked-long-ago"
 
+/* Each run reads Cursor from the fixture's own folder (--cursor-config),
+ * never from wherever $HOME points, unless a test says otherwise. */
 typedef struct {
   CrTestGateway *server;
   CrChecklist   *titles;   /* only to know each item's title */
+  char          *home;     /* temporary, removed afterwards */
+  char          *cursor;   /* home/Cursor: no Cursor there until a test makes one */
+  char          *install;  /* home/install: an install root, for the version */
 } Fixture;
 
 typedef struct {
@@ -34,6 +40,8 @@ typedef struct {
   const char  *env_key;     /* CRAZYROUTER_API_KEY, unset when NULL */
   gboolean     no_bus;      /* no session bus to be found at all */
   const char  *keyfile;     /* saved settings, in GSettings' keyfile format */
+  const char  *config_home; /* XDG_CONFIG_HOME (keyfile settings) kept between runs */
+  gboolean     auto_cursor; /* no --cursor-config: Cursor is looked for by itself */
   guint        interrupt_after_requests;  /* SIGINT once the gateway saw this many */
   /* out */
   int          status;
@@ -58,6 +66,12 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   cr_test_gateway_set_latency (f->server, 0);
   f->titles = cr_checklist_new ();
+  cr_checklist_set_cursor_enabled (f->titles, TRUE);
+
+  f->home = g_dir_make_tmp ("cr-cli-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->cursor = g_build_filename (f->home, "Cursor", NULL);
+  f->install = g_build_filename (f->home, "install", NULL);
 }
 
 static void
@@ -66,6 +80,10 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->titles);
   g_clear_object (&f->server);
+  cr_test_remove_tree (f->home);
+  g_free (f->home);
+  g_free (f->cursor);
+  g_free (f->install);
 }
 
 static void
@@ -102,6 +120,7 @@ run_cli (Fixture            *f,
   g_autofree char *empty_run = NULL;
   g_autofree char *config_home = NULL;
   g_autofree char *keyfile = NULL;
+  gboolean keep_config = run->config_home != NULL;
   const char *binary = g_getenv ("CR_APP_BINARY");
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
   guint watchdog;
@@ -111,6 +130,13 @@ run_cli (Fixture            *f,
   g_ptr_array_add (argv, (char *) "--check");
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
+  if (!run->auto_cursor)
+    {
+      g_ptr_array_add (argv, (char *) "--cursor-config");
+      g_ptr_array_add (argv, f->cursor);
+      g_ptr_array_add (argv, (char *) "--cursor-install-root");
+      g_ptr_array_add (argv, f->install);
+    }
   g_ptr_array_add (argv, NULL);
 
   if (run->stdin_text != NULL)
@@ -133,17 +159,21 @@ run_cli (Fixture            *f,
       g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", empty_run, TRUE);
     }
 
-  if (run->keyfile != NULL)
+  if (run->keyfile != NULL || keep_config)
     {
       g_autofree char *dir = NULL;
 
-      config_home = g_dir_make_tmp ("cr-cli-config-XXXXXX", &error);
+      config_home = keep_config ? g_strdup (run->config_home)
+                                : g_dir_make_tmp ("cr-cli-config-XXXXXX", &error);
       g_assert_no_error (error);
       dir = g_build_filename (config_home, "glib-2.0", "settings", NULL);
       g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
       keyfile = g_build_filename (dir, "keyfile", NULL);
-      g_file_set_contents (keyfile, run->keyfile, -1, &error);
-      g_assert_no_error (error);
+      if (run->keyfile != NULL)
+        {
+          g_file_set_contents (keyfile, run->keyfile, -1, &error);
+          g_assert_no_error (error);
+        }
       g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
       g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_home, TRUE);
     }
@@ -173,7 +203,7 @@ run_cli (Fixture            *f,
 
   if (empty_run != NULL)
     g_rmdir (empty_run);
-  if (keyfile != NULL)
+  if (keyfile != NULL && !keep_config)
     {
       g_autofree char *dir = g_path_get_dirname (keyfile);
       g_autofree char *parent = g_path_get_dirname (dir);
@@ -248,7 +278,8 @@ assert_items (Fixture        *f,
 {
   g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
   guint n = g_strv_length (lines);
-  guint item_lines = 0;
+  guint item_lines[2] = { 0, 0 };   /* the gateway's, then Cursor's */
+  guint section = 0;
 
   g_assert_true (g_str_has_prefix (lines[0], "Checking "));
   g_assert_cmpuint (n, >=, 2);
@@ -259,11 +290,17 @@ assert_items (Fixture        *f,
   for (guint i = 0; expected[i].id != NULL; i++)
     g_free (item_block (f, run->out, expected[i].id, expected[i].word));
 
+  /* The Cursor section follows an empty line, under a heading "Cursor …". */
   for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "PASS  ") || g_str_has_prefix (lines[i], "FAIL  ") ||
-        g_str_has_prefix (lines[i], "WARN  ") || g_str_has_prefix (lines[i], "TODO  "))
-      item_lines++;
-  g_assert_cmpuint (item_lines, ==, 7);
+    {
+      if (*lines[i] == '\0' && lines[i + 1] != NULL && g_str_has_prefix (lines[i + 1], "Cursor"))
+        section = 1;
+      if (g_str_has_prefix (lines[i], "PASS  ") || g_str_has_prefix (lines[i], "FAIL  ") ||
+          g_str_has_prefix (lines[i], "WARN  ") || g_str_has_prefix (lines[i], "TODO  "))
+        item_lines[section]++;
+    }
+  g_assert_cmpuint (item_lines[0], ==, 7);
+  g_assert_cmpuint (item_lines[1], ==, 4);
 }
 
 static void
@@ -313,7 +350,8 @@ test_good (Fixture       *f,
   header = g_strdup_printf ("Checking %s with key %s (from standard input) and model %s\n",
                             cr_test_gateway_get_base_url (f->server), masked, CR_DEFAULT_MODEL);
   g_assert_true (g_str_has_prefix (run.out, header));
-  assert_contains (run.out, "Summary: 5 passed, 1 warning, 1 needs you, 0 failed.");
+  /* Cursor is not there: its three items need you; Verify is replayed. */
+  assert_contains (run.out, "Summary: 6 passed, 1 warning, 4 need you, 0 failed.");
 
   /* It really asked the gateway, with the key it was given. */
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/models"), ==, 1);
@@ -490,11 +528,12 @@ test_json (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (object, "key"), ==, masked);
 
   items = json_object_get_array_member (object, "items");
-  g_assert_cmpuint (json_array_get_length (items), ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (json_array_get_length (items), ==, G_N_ELEMENTS (expected) + 4);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
 
+      g_assert_cmpstr (json_object_get_string_member (item, "section"), ==, "gateway");
       g_assert_cmpstr (json_object_get_string_member (item, "id"), ==, expected[i].id);
       g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, expected[i].status);
       g_assert_cmpstr (json_object_get_string_member (item, "title"), ==, title_of (f, expected[i].id));
@@ -523,7 +562,7 @@ test_json_good (Fixture       *f,
   object = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (object, "ok"));
   g_assert_cmpstr (json_object_get_string_member (object, "profile"), ==, CR_KEYRING_DEFAULT_PROFILE);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==, 7);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==, 7 + 4);
   /* A passed item has nothing to fix. */
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
     json_array_get_object_element (json_object_get_array_member (object, "items"), 0), "fix")));
@@ -674,7 +713,9 @@ test_saved_settings (Fixture       *f,
   assert_contains (run.out, "and model claude-sonnet-4-6\n");
   chat = item_block (f, run.out, CR_CHECK_CHAT, "PASS");
   assert_contains (chat, "claude-sonnet-4-6");
-  assert_contains (run.out, "Summary: 6 passed, 1 warning, 0 need you, 0 failed.");
+  /* claude-sonnet-4-6 in Cursor would go to its Anthropic key: not counted here,
+   * as Cursor is not there; its three items need you. */
+  assert_contains (run.out, "Summary: 7 passed, 1 warning, 3 need you, 0 failed.");
   run_clear (&run);
 }
 
@@ -765,6 +806,8 @@ test_help (Fixture       *f,
   assert_contains (run.out, "--key-stdin");
   assert_contains (run.out, "--base-url");
   assert_contains (run.out, "--json");
+  assert_contains (run.out, "--cursor-config");
+  g_assert_null (strstr (run.out, "--cursor-install-root"));
   assert_contains (run.out, "CRAZYROUTER_API_KEY");
   run_clear (&run);
 }
@@ -790,6 +833,237 @@ test_interrupt (Fixture       *f,
   g_assert_null (strstr (run.out, title_of (f, CR_CHECK_KEY)));
   /* Far below the 20 s request timeout. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  run_clear (&run);
+}
+
+/* --- Cursor's own settings ------------------------------------------- */
+
+/* Cursor set up for the loopback gateway, with a key row (never shown). */
+static char *
+cursor_settings (Fixture    *f,
+                 const char *toggle)
+{
+  return g_strdup_printf ("{'useOpenAIKey': %s, 'openAIBaseUrl': '%s',"
+                          " 'availableDefaultModels2': [{'name': 'gpt-5.4', 'defaultOn': true}]}",
+                          toggle, cr_test_gateway_get_base_url (f->server));
+}
+
+static void
+make_cursor (Fixture    *f,
+             const char *toggle)
+{
+  g_autofree char *settings = cursor_settings (f, toggle);
+
+  g_free (cr_test_cursor_make_profile (f->cursor, settings, CR_TEST_CURSOR_NEW_KEY_ROW));
+}
+
+static const char *cursor_secrets[] = {
+  CR_TEST_TOKEN_GOOD, CR_TEST_CURSOR_FAKE_KEY, CR_TEST_CURSOR_FAKE_KEY_PART, NULL
+};
+
+/* --cursor-config: Cursor's items under their own heading, after the gateway's. */
+static void
+test_cursor_section (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server), NULL };
+  const Expected expected[] = {
+    { CR_CHECK_KEY, "PASS" },
+    { CR_CHECK_CURSOR_KEY, "PASS" },
+    { CR_CHECK_CURSOR_BASE_URL, "WARN" },   /* loopback: unreachable from Cursor's servers */
+    { CR_CHECK_CURSOR_MODEL, "PASS" },
+    { CR_CHECK_CURSOR_VERIFY, "PASS" },
+    { NULL, NULL }
+  };
+  g_autofree char *db = g_build_filename (f->cursor, "User", "globalStorage", "state.vscdb", NULL);
+  g_autofree char *heading = g_strdup_printf ("\nCursor 1.4.2, settings read from %s\n", db);
+  g_autofree char *base_url = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "true");
+  cr_test_cursor_make_install (f->install, "1.4.2");
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  assert_items (f, &run, expected);
+
+  assert_contains (run.out, heading);
+  /* The heading comes after every gateway item. */
+  g_assert_true (strstr (run.out, heading) > strstr (run.out, title_of (f, CR_CHECK_LOGS)));
+  base_url = item_block (f, run.out, CR_CHECK_CURSOR_BASE_URL, "WARN");
+  assert_contains (base_url, cr_test_gateway_get_base_url (f->server));
+  assert_contains (base_url, "own servers");
+  /* Nothing remembered yet: no update, nothing marked. */
+  g_assert_null (strstr (run.out, "was updated"));
+  g_assert_null (strstr (run.out, "Changed since the last check."));
+  assert_contains (run.out, "Summary: 8 passed, 2 warnings, 1 needs you, 0 failed.");
+  run_clear (&run);
+}
+
+static JsonObject *
+json_item (JsonObject *document,
+           const char *id)
+{
+  JsonArray *items = json_object_get_array_member (document, "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "id"), id))
+        return item;
+    }
+
+  g_error ("no item %s", id);
+}
+
+static void
+test_cursor_json (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *args[] = { "--json", "--key-stdin", "--base-url",
+                         cr_test_gateway_get_base_url (f->server), NULL };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonObject *cursor;
+  JsonObject *changed;
+  JsonArray *items;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "false");
+  cr_test_cursor_make_install (f->install, "1.4.2");
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_FAILED);
+
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  items = json_object_get_array_member (object, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 11);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      g_assert_cmpstr (json_object_get_string_member (item, "section"), ==, i < 7 ? "gateway" : "cursor");
+      g_assert_false (json_object_get_boolean_member (item, "changed"));
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_item (object, CR_CHECK_CURSOR_KEY), "status"), ==,
+                   "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (json_item (object, CR_CHECK_CURSOR_KEY), "detail"),
+                            "plan changes"));
+
+  cursor = json_object_get_object_member (object, "cursor");
+  g_assert_true (json_object_get_boolean_member (cursor, "found"));
+  g_assert_cmpstr (json_object_get_string_member (cursor, "status"), ==, "found");
+  g_assert_cmpstr (json_object_get_string_member (cursor, "version"), ==, "1.4.2");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (cursor, "previous_version")));
+  g_assert_false (json_object_get_boolean_member (cursor, "updated"));
+  g_assert_false (json_object_get_boolean_member (cursor, "remembered"));
+  g_assert_cmpstr (json_object_get_string_member (cursor, "verify_model"), ==, "gpt-5.4");
+  g_assert_false (json_object_has_member (cursor, "key"));
+  changed = json_object_get_object_member (cursor, "changed");
+  g_assert_cmpuint (json_object_get_size (changed), ==, 7);
+  g_assert_false (json_object_get_boolean_member (changed, "version"));
+  run_clear (&run);
+}
+
+static char *
+read_keyfile (const char *config_home)
+{
+  g_autofree char *path = g_build_filename (config_home, "glib-2.0", "settings", "keyfile", NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Run after a Cursor update: it says so, and marks what changed. */
+static void
+test_cursor_updated (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *config_home = g_build_filename (f->home, "config", NULL);
+  g_autofree char *newer = g_build_filename (f->home, "install-1.5.0", NULL);
+  const char *first_args[] = { "--base-url", cr_test_gateway_get_base_url (f->server), NULL };
+  /* The newer install root is looked at first: Cursor was updated. */
+  const char *second_args[] = { "--base-url", cr_test_gateway_get_base_url (f->server),
+                                "--cursor-install-root", newer, NULL };
+  const char *json_args[] = { "--json", "--base-url", cr_test_gateway_get_base_url (f->server),
+                              "--cursor-install-root", newer, NULL };
+  g_autofree char *block = NULL;
+  g_autofree char *keyfile = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonObject *cursor;
+  Run first = { .env_key = CR_TEST_TOKEN_GOOD, .config_home = config_home, .keyfile = "" };
+  Run second = { .env_key = CR_TEST_TOKEN_GOOD, .config_home = config_home };
+  Run third = { .env_key = CR_TEST_TOKEN_GOOD, .config_home = config_home };
+
+  make_cursor (f, "true");
+  cr_test_cursor_make_install (f->install, "1.4.2");
+  cr_test_cursor_make_install (newer, "1.5.0");
+  g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
+
+  run_cli (f, &first, first_args, cursor_secrets);
+  g_assert_cmpint (first.status, ==, CR_CLI_EXIT_OK);
+  g_assert_null (strstr (first.out, "was updated"));
+  keyfile = read_keyfile (config_home);
+  assert_contains (keyfile, "cursor-version='1.4.2'");
+  assert_contains (keyfile, "cursor-facts=");
+  for (guint i = 0; cursor_secrets[i] != NULL; i++)
+    g_assert_null (strstr (keyfile, cursor_secrets[i]));
+  g_clear_pointer (&keyfile, g_free);
+
+  /* Updated, and it switched the key off after a new login. */
+  make_cursor (f, "false");
+  run_cli (f, &second, second_args, cursor_secrets);
+  g_assert_cmpint (second.status, ==, CR_CLI_EXIT_FAILED);
+  assert_has_line (second.out, "Cursor was updated from 1.4.2 to 1.5.0 — checking again.");
+  block = item_block (f, second.out, CR_CHECK_CURSOR_KEY, "FAIL");
+  assert_contains (block, "Changed since the last check.");
+  assert_contains (block, "log in again or your plan changes");
+  g_clear_pointer (&block, g_free);
+  block = item_block (f, second.out, CR_CHECK_CURSOR_BASE_URL, "WARN");
+  g_assert_null (strstr (block, "Changed since the last check."));
+  keyfile = read_keyfile (config_home);
+  assert_contains (keyfile, "cursor-version='1.5.0'");
+  for (guint i = 0; cursor_secrets[i] != NULL; i++)
+    g_assert_null (strstr (keyfile, cursor_secrets[i]));
+
+  /* Nothing new since: no update, nothing marked. */
+  run_cli (f, &third, json_args, cursor_secrets);
+  root = parse_json (third.out);
+  object = json_node_get_object (root);
+  cursor = json_object_get_object_member (object, "cursor");
+  g_assert_cmpstr (json_object_get_string_member (cursor, "version"), ==, "1.5.0");
+  g_assert_cmpstr (json_object_get_string_member (cursor, "previous_version"), ==, "1.5.0");
+  g_assert_false (json_object_get_boolean_member (cursor, "updated"));
+  g_assert_true (json_object_get_boolean_member (cursor, "remembered"));
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (cursor, "changed"),
+                                                  "use_openai_key"));
+  g_assert_false (json_object_get_boolean_member (json_item (object, CR_CHECK_CURSOR_KEY), "changed"));
+
+  run_clear (&first);
+  run_clear (&second);
+  run_clear (&third);
+}
+
+/* Without --cursor-config, Cursor is found in the usual place. */
+static void
+test_cursor_auto_detect (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *config_home = g_build_filename (f->home, "config", NULL);
+  g_autofree char *profile = g_build_filename (config_home, "Cursor", NULL);
+  g_autofree char *settings = cursor_settings (f, "true");
+  g_autofree char *db = NULL;
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server), NULL };
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n", .config_home = config_home, .keyfile = "",
+              .auto_cursor = TRUE };
+
+  db = cr_test_cursor_make_profile (profile, settings, CR_TEST_CURSOR_OLD_KEY_ROW);
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  assert_contains (run.out, db);
+  g_free (item_block (f, run.out, CR_CHECK_CURSOR_KEY, "PASS"));
   run_clear (&run);
 }
 
@@ -819,6 +1093,10 @@ main (int   argc,
   ADD ("usage/bad", test_bad_usage);
   ADD ("usage/help", test_help);
   ADD ("interrupt", test_interrupt);
+  ADD ("cursor/section", test_cursor_section);
+  ADD ("cursor/json", test_cursor_json);
+  ADD ("cursor/updated", test_cursor_updated);
+  ADD ("cursor/auto-detect", test_cursor_auto_detect);
 
 #undef ADD
 

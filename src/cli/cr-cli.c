@@ -9,6 +9,14 @@
  * nor GSettings (unless a bus is already known), so the check runs over ssh,
  * in CI or in a bare container.
  *
+ * Cursor's own settings are checked too (read-only), and shown after the
+ * gateway's items under their own heading. What was read is remembered in
+ * GSettings ("cursor-version", "cursor-facts": nothing secret), so the next
+ * run can say that Cursor was updated and which of its items changed.
+ * --cursor-config DIR reads another Cursor config folder. The hidden
+ * --cursor-install-root DIR (repeatable) replaces the places where Cursor's
+ * version is looked for: the tests use it to fake an update.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -25,6 +33,7 @@
 
 #include "cr-checklist.h"
 #include "cr-cli.h"
+#include "cr-cursor-history.h"
 #include "cr-endpoint.h"
 #include "cr-key.h"
 #include "cr-keyring.h"
@@ -45,6 +54,8 @@ typedef struct
   char         *profile;
   char         *base_url;
   char         *model;
+  char         *cursor_config;
+  GStrv         cursor_roots;
 
   /* the run */
   GMainLoop    *loop;
@@ -89,6 +100,8 @@ cli_free (CrCli *cli)
   g_clear_pointer (&cli->profile, g_free);
   g_clear_pointer (&cli->base_url, g_free);
   g_clear_pointer (&cli->model, g_free);
+  g_clear_pointer (&cli->cursor_config, g_free);
+  g_clear_pointer (&cli->cursor_roots, g_strfreev);
   g_free (cli);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrCli, cli_free)
@@ -168,6 +181,11 @@ cli_parse (CrCli   *cli,
       N_("Print one JSON document instead of text"), NULL },
     { "key-stdin", 0, 0, G_OPTION_ARG_NONE, &cli->key_stdin,
       N_("Read the key from the first line of standard input"), NULL },
+    { "cursor-config", 0, 0, G_OPTION_ARG_FILENAME, &cli->cursor_config,
+      N_("Cursor’s config folder to check (default: found by itself, e.g. ~/.config/Cursor)"), N_("DIR") },
+    /* For the tests: where Cursor's version is looked for. */
+    { "cursor-install-root", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &cli->cursor_roots,
+      NULL, NULL },
     { NULL }
   };
 
@@ -205,6 +223,13 @@ cli_parse (CrCli   *cli,
     }
   if (cli->profile == NULL)
     cli->profile = g_strdup (CR_KEYRING_DEFAULT_PROFILE);
+
+  if (cli->cursor_config != NULL && *cli->cursor_config == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The Cursor config folder is empty"));
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -288,6 +313,41 @@ settings_boolean (GSettings  *settings,
     return FALSE;
 
   return g_settings_get_boolean (settings, name);
+}
+
+/* What the last check remembered about Cursor, if the schema has it. */
+static void
+settings_cursor_previous (GSettings   *settings,
+                          CrChecklist *checklist)
+{
+  g_autofree char *version = settings_string (settings, "cursor-version");
+  g_autoptr(GVariant) facts = NULL;
+
+  if (settings_has (settings, "cursor-facts", G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE)))
+    facts = g_settings_get_value (settings, "cursor-facts");
+
+  cr_checklist_set_cursor_previous (checklist, version, facts);
+}
+
+/* Remembers what this run read, for the next run to compare with. */
+static void
+settings_cursor_remember (GSettings   *settings,
+                          CrChecklist *checklist)
+{
+  CrCursorSnapshot *snapshot = cr_checklist_get_cursor_snapshot (checklist);
+  g_autofree char *version = NULL;
+  g_autoptr(GVariant) facts = NULL;
+
+  if (snapshot == NULL)
+    return;
+
+  cr_cursor_history_to_remember (snapshot, &version, &facts);
+  if (version != NULL && settings_has (settings, "cursor-version", G_VARIANT_TYPE_STRING))
+    g_settings_set_string (settings, "cursor-version", version);
+  if (facts != NULL && settings_has (settings, "cursor-facts", G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE)))
+    g_settings_set_value (settings, "cursor-facts", facts);
+  if (settings != NULL)
+    g_settings_sync ();
 }
 
 /* --- the key ---------------------------------------------------------- */
@@ -496,6 +556,12 @@ print_indented (const char *prefix,
     g_print ("      %s%s\n", i == 0 ? prefix : "", lines[i]);
 }
 
+static gboolean
+in_cursor_section (CrCheckItem *item)
+{
+  return g_strcmp0 (cr_check_item_get_section (item), CR_CHECK_SECTION_CURSOR) == 0;
+}
+
 static void
 print_item (CrCli       *cli,
             CrCheckItem *item)
@@ -513,6 +579,8 @@ print_item (CrCli       *cli,
   else
     g_print ("%s%*s  %s\n", word, pad, "", title);
 
+  if (cr_check_item_get_changed (item))
+    print_indented ("", _("Changed since the last check."));
   if (detail != NULL && *detail != '\0')
     print_indented ("", detail);
   if (fix != NULL && *fix != '\0')
@@ -529,8 +597,9 @@ on_item_status (CrCheckItem *item,
 {
   const char *color;
 
+  /* Cursor's items wait for their own heading, after the gateway's. */
   if (status_word (cr_check_item_get_status (item), &color) == NULL ||
-      g_hash_table_contains (cli->printed, item))
+      g_hash_table_contains (cli->printed, item) || (pspec != NULL && in_cursor_section (item)))
     return;
 
   g_hash_table_add (cli->printed, item);
@@ -563,6 +632,48 @@ print_header (CrCli      *cli,
   g_print (_("Checking %s with key %s (%s) and model %s\n"),
            base_url, cli->masked, source, model);
   fflush (stdout);
+}
+
+static char *
+cursor_heading (CrCursorSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return g_strdup (_("Cursor"));
+
+  switch (snapshot->status)
+    {
+    case CR_CURSOR_FOUND:
+      if (snapshot->version != NULL)
+        /* TRANSLATORS: "Cursor 1.5.0, settings read from /home/…/state.vscdb" */
+        return g_strdup_printf (_("Cursor %s, settings read from %s"), snapshot->version, snapshot->path);
+      return g_strdup_printf (_("Cursor (version unknown), settings read from %s"), snapshot->path);
+    case CR_CURSOR_NOT_INSTALLED:
+      if (snapshot->version != NULL)
+        return g_strdup_printf (_("Cursor %s, but no settings found in %s"), snapshot->version, snapshot->path);
+      return g_strdup_printf (_("Cursor: no settings found in %s"), snapshot->path);
+    case CR_CURSOR_UNREADABLE:
+    default:
+      return g_strdup_printf (_("Cursor: its settings in %s could not be read"), snapshot->path);
+    }
+}
+
+/* The Cursor section's heading, and whether Cursor changed since last time. */
+static void
+print_cursor_heading (CrCli *cli)
+{
+  CrCursorSnapshot *snapshot = cr_checklist_get_cursor_snapshot (cli->checklist);
+  const CrCursorHistory *history = cr_checklist_get_cursor_history (cli->checklist);
+  g_autofree char *heading = cursor_heading (snapshot);
+
+  if (cli->color)
+    g_print ("\n%s%s%s\n", COLOR_BOLD, heading, COLOR_RESET);
+  else
+    g_print ("\n%s\n", heading);
+
+  if (history != NULL && history->updated)
+    /* TRANSLATORS: "Cursor was updated from 1.4.2 to 1.5.0 — checking again." */
+    g_print (_("Cursor was updated from %s to %s — checking again.\n"),
+             history->previous_version, history->current_version);
 }
 
 static void
@@ -610,6 +721,60 @@ add_string (CrCli       *cli,
 }
 
 static void
+add_boolean (JsonBuilder *builder,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+/* What was read from Cursor, without its settings' values: those are in
+ * the items. Never the key: not even whether it matches ours. */
+static void
+add_cursor_json (CrCli       *cli,
+                 JsonBuilder *builder)
+{
+  static const struct { CrCursorChanges flag; const char *name; } flags[] = {
+    { CR_CURSOR_CHANGED_STATUS, "status" },
+    { CR_CURSOR_CHANGED_VERSION, "version" },
+    { CR_CURSOR_CHANGED_KEY_PRESENT, "key_present" },
+    { CR_CURSOR_CHANGED_USE_OPENAI_KEY, "use_openai_key" },
+    { CR_CURSOR_CHANGED_BASE_URL, "base_url" },
+    { CR_CURSOR_CHANGED_ENABLED_MODELS, "enabled_models" },
+    { CR_CURSOR_CHANGED_CUSTOM_MODELS, "custom_models" },
+  };
+  CrCursorSnapshot *snapshot = cr_checklist_get_cursor_snapshot (cli->checklist);
+  const CrCursorHistory *history = cr_checklist_get_cursor_history (cli->checklist);
+
+  if (snapshot == NULL || history == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  add_boolean (builder, "found", snapshot->status == CR_CURSOR_FOUND);
+  add_string (cli, builder, "status", cr_cursor_status_to_string (snapshot->status));
+  add_string (cli, builder, "problem", cr_cursor_problem_to_string (snapshot->problem));
+  add_string (cli, builder, "reason", snapshot->reason);
+  add_string (cli, builder, "path", snapshot->path);
+  add_string (cli, builder, "version", snapshot->version);
+  add_string (cli, builder, "previous_version", history->previous_version);
+  add_boolean (builder, "updated", history->updated);
+  add_boolean (builder, "remembered", history->remembered);
+  add_string (cli, builder, "verify_model", cr_checklist_get_cursor_verify_model (cli->checklist));
+
+  json_builder_set_member_name (builder, "changed");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    add_boolean (builder, flags[i].name, (history->changes & flags[i].flag) != 0);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+}
+
+static void
 print_json (CrCli      *cli,
             const char *base_url,
             const char *model)
@@ -639,11 +804,17 @@ print_json (CrCli      *cli,
       add_string (cli, builder, "title", cr_check_item_get_title (item));
       add_string (cli, builder, "status",
                   cr_check_status_to_string (cr_check_item_get_status (item)));
+      add_string (cli, builder, "section", cr_check_item_get_section (item));
       add_string (cli, builder, "detail", cr_check_item_get_detail (item));
       add_string (cli, builder, "fix", cr_check_item_get_fix (item));
+      json_builder_set_member_name (builder, "changed");
+      json_builder_add_boolean_value (builder, cr_check_item_get_changed (item));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "cursor");
+  add_cursor_json (cli, builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -665,6 +836,10 @@ cli_run_checklist (CrCli      *cli,
 
   cli->checklist = cr_checklist_new ();
   cli->printed = g_hash_table_new (NULL, NULL);
+  cr_checklist_set_cursor_enabled (cli->checklist, TRUE);
+  cr_checklist_set_cursor_location (cli->checklist, cli->cursor_config,
+                                    (const char * const *) cli->cursor_roots);
+  settings_cursor_previous (cli->settings, cli->checklist);
   cr_checklist_set_base_url (cli->checklist, base_url);
   cr_checklist_set_key (cli->checklist, cli->key);
   cr_checklist_set_model (cli->checklist, model);
@@ -701,15 +876,25 @@ cli_run_checklist (CrCli      *cli,
     }
   else
     {
-      /* An item that settled without a status change is still shown. */
+      gboolean heading = FALSE;
+
+      /* An item that settled without a status change is still shown; the
+       * Cursor section comes last, under its heading. */
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(CrCheckItem) item = g_list_model_get_item (G_LIST_MODEL (cli->checklist), i);
 
+          if (!heading && in_cursor_section (item))
+            {
+              print_cursor_heading (cli);
+              heading = TRUE;
+            }
           on_item_status (item, NULL, cli);
         }
       print_summary (cli);
     }
+
+  settings_cursor_remember (cli->settings, cli->checklist);
 
   return cr_checklist_get_ok (cli->checklist) ? CR_CLI_EXIT_OK : CR_CLI_EXIT_FAILED;
 }
