@@ -5,8 +5,10 @@
 usage: check-flatpak-manifest.py MANIFEST APP_ID BINARY
 
 The sandbox gets exactly the least-privilege set below: network for the
-gateway, a display, the GPU. No file system access, and no D-Bus name for
-the Secret Service, so libsecret goes through the Secret portal.
+gateway, a display, the GPU, and read-only access to Cursor's own config
+folder (either spelling), so the checklist can read Cursor's settings. No
+other file system access (no home, no host), and no D-Bus name for the
+Secret Service, so libsecret goes through the Secret portal.
 """
 
 import json
@@ -22,7 +24,11 @@ FINISH_ARGS = [
     '--socket=wayland',
     '--socket=fallback-x11',
     '--device=dri',
+    '--filesystem=xdg-config/Cursor:ro',
+    '--filesystem=xdg-config/cursor:ro',
 ]
+# The only folders the sandbox may see, and only to read them.
+READ_ONLY_FOLDERS = {'xdg-config/Cursor', 'xdg-config/cursor'}
 
 failures = []
 
@@ -47,6 +53,11 @@ def check_permissions(manifest):
     args = manifest.get('finish-args', [])
     expect(sorted(args) == sorted(FINISH_ARGS) and len(set(args)) == len(args),
            'finish-args must be exactly %s, got %s' % (FINISH_ARGS, args))
+    for arg in args:
+        if arg.startswith('--filesystem='):
+            folder, _, mode = arg[len('--filesystem='):].partition(':')
+            expect(folder in READ_ONLY_FOLDERS and mode == 'ro',
+                   '%s: the only file access is read-only to Cursor\'s config' % arg)
 
 
 def check_module(manifest, manifest_path, binary):
