@@ -285,6 +285,7 @@ display_host (const char *candidate,
               const char *ascii_host)
 {
   g_autofree char *raw_host = NULL;
+  char *unicode;
 
   if (!g_uri_split (candidate, G_URI_FLAGS_NON_DNS, NULL, NULL, &raw_host,
                     NULL, NULL, NULL, NULL, NULL)
@@ -293,7 +294,10 @@ display_host (const char *candidate,
       || g_str_is_ascii (raw_host))
     return g_strdup (ascii_host);
 
-  return g_hostname_to_unicode (ascii_host);
+  /* NULL for what is no host name at all, e.g. an IPv6 literal with a
+   * non-ASCII zone id. */
+  unicode = g_hostname_to_unicode (ascii_host);
+  return unicode != NULL ? unicode : g_strdup (ascii_host);
 }
 
 static gboolean
