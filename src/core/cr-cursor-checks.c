@@ -441,7 +441,6 @@ cr_cursor_judge_model (CrCheckItem            *item,
                        const char             *model)
 {
   Findings findings = { CR_CHECK_PASSED, NULL, NULL, NULL };
-  g_autofree char *detail = NULL;
 
   g_return_if_fail (CR_IS_CHECK_ITEM (item));
   g_return_if_fail (snapshot != NULL);
