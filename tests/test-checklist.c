@@ -1378,8 +1378,12 @@ test_cursor_judge_base_url (void)
     { "http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1", CR_CHECK_WARNING, "own servers", "verify" },
     { "https://192.168.1.20/v1", "https://192.168.1.20/v1", CR_CHECK_WARNING, "private-network", "verify" },
     { "https://gateway.lan/v1", "https://gateway.lan/v1", CR_CHECK_WARNING, "own servers", "verify" },
-    /* Copying a wrong address is no pass. */
+    /* Copying a wrong address is no pass … */
     { "https://crazyrouter.com", "https://crazyrouter.com", CR_CHECK_FAILED, "cannot work", "404" },
+    /* … and Cursor is never told to copy one: the repair is what counts. */
+    { "https://crazyrouter.com/v1", "https://crazyrouter.com/v1/", CR_CHECK_PASSED, "needs the same fix", NULL },
+    { "https://crazyrouter.com/v1/", "https://crazyrouter.com/v1/chat/completions", CR_CHECK_FAILED,
+      "“https://crazyrouter.com/v1/”", "404" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

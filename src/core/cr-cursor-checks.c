@@ -240,24 +240,78 @@ judge_wrong_url (CrCheckItem *item,
 
 /* Cursor matches the address set up here, but that one is wrong too: no
  * pass for copying a mistake. */
-static gboolean
-expected_is_wrong (CrCheckItem *item,
-                   const char  *expected,
-                   const char  *shown)
+static void
+judge_copied_mistake (CrCheckItem *item,
+                      const char  *expected,
+                      const char  *shown)
 {
   g_autoptr(CrEndpointDiagnosis) diagnosis = cr_endpoint_diagnose (expected);
   g_autofree char *detail = NULL;
   g_autofree char *fix = NULL;
-
-  if (diagnosis->severity != CR_SEVERITY_ERROR)
-    return FALSE;
 
   detail = g_strdup_printf (_("Cursor has “%s”, the same address as here, and it cannot work: %s"),
                             shown, diagnosis->message);
   fix = g_strdup_printf (_("Change it to exactly %s."),
                          diagnosis->fixed_url != NULL ? diagnosis->fixed_url : CR_DEFAULT_BASE_URL);
   update_found (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
-  return TRUE;
+}
+
+/* The address Cursor should have: the one set up here, or its repair when
+ * that one is wrong (Cursor is never told to copy a mistake). */
+static char *
+target_url (const char *expected)
+{
+  g_autoptr(CrEndpointDiagnosis) diagnosis = cr_endpoint_diagnose (expected);
+
+  if (diagnosis->severity != CR_SEVERITY_ERROR)
+    return g_strdup (expected);
+
+  return g_strdup (diagnosis->fixed_url != NULL ? diagnosis->fixed_url : CR_DEFAULT_BASE_URL);
+}
+
+/* Cursor's override is on: is @value (shown as @shown) the right address? */
+static void
+judge_found_url (CrCheckItem *item,
+                 const char  *value,
+                 const char  *shown,
+                 const char  *expected)
+{
+  g_autofree char *target = target_url (expected);
+  g_autofree char *trimmed = g_strstrip (g_strdup (value));
+  g_autofree char *detail = NULL;
+  g_autofree char *fix = NULL;
+
+  if (strcmp (trimmed, value) != 0 && same_url (trimmed, target))
+    {
+      detail = g_strdup_printf (_("Cursor has “%s” with a space or line break around it, which breaks "
+                                  "every request."), shown);
+      fix = g_strdup_printf (_("Change it to exactly %s, with nothing before or after it."), target);
+      update_found (item, CR_CHECK_FAILED, detail, fix, "verify");
+    }
+  else if (same_url (value, expected) && !g_str_equal (target, expected))
+    judge_copied_mistake (item, expected, shown);
+  else if (!same_url (value, target))
+    judge_wrong_url (item, value, shown, target);
+  else if (cr_cursor_url_is_private (target))
+    {
+      detail = g_strdup_printf (_("Cursor has “%s”, the address you set up. But Cursor calls this "
+                                  "address from its own servers, not from this computer, so a local "
+                                  "or private-network address cannot work in Cursor, even though "
+                                  "the checks here reach it."), shown);
+      fix = g_strdup_printf (_("Use a gateway address that can be reached from the internet over "
+                               "https, such as %s."), CR_DEFAULT_BASE_URL);
+      update_found (item, CR_CHECK_WARNING, detail, fix, "verify");
+    }
+  else
+    {
+      if (g_str_equal (target, expected))
+        detail = g_strdup_printf (_("Cursor’s Override OpenAI Base URL is “%s”, exactly the address you "
+                                    "set up."), shown);
+      else
+        detail = g_strdup_printf (_("Cursor’s Override OpenAI Base URL is “%s”, exactly right; the "
+                                    "address set up here needs the same fix."), shown);
+      update_found (item, CR_CHECK_PASSED, detail, NULL, NULL);
+    }
 }
 
 void
@@ -266,17 +320,15 @@ cr_cursor_judge_base_url (CrCheckItem            *item,
                           const char             *base_url)
 {
   g_autofree char *expected = g_strstrip (g_strdup (base_url != NULL ? base_url : CR_DEFAULT_BASE_URL));
+  g_autofree char *target = target_url (expected);
   g_autofree char *manual = NULL;
   g_autofree char *redacted = NULL;
   g_autofree char *shown = NULL;
-  g_autofree char *trimmed = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *fix = NULL;
 
   g_return_if_fail (CR_IS_CHECK_ITEM (item));
   g_return_if_fail (snapshot != NULL);
 
-  manual = g_strdup_printf (_(FIX_BASE_URL), expected);
+  manual = g_strdup_printf (_(FIX_BASE_URL), target);
   if (snapshot->status != CR_CURSOR_FOUND)
     {
       update_unread (item, snapshot, manual);
@@ -295,39 +347,7 @@ cr_cursor_judge_base_url (CrCheckItem            *item,
   /* What was found, as it is, but never a password or a key. */
   redacted = cr_cursor_redact_url (snapshot->openai_base_url);
   shown = cr_text_sanitize (redacted, -1, SHOWN_URL_CHARS);
-  trimmed = g_strstrip (g_strdup (snapshot->openai_base_url));
-
-  if (strcmp (trimmed, snapshot->openai_base_url) != 0 && same_url (trimmed, expected))
-    {
-      detail = g_strdup_printf (_("Cursor has “%s” with a space or line break around it, which breaks "
-                                  "every request."), shown);
-      fix = g_strdup_printf (_("Change it to exactly %s, with nothing before or after it."), expected);
-      update_found (item, CR_CHECK_FAILED, detail, fix, "verify");
-    }
-  else if (!same_url (snapshot->openai_base_url, expected))
-    {
-      judge_wrong_url (item, snapshot->openai_base_url, shown, expected);
-    }
-  else if (expected_is_wrong (item, expected, shown))
-    {
-      /* Said there. */
-    }
-  else if (cr_cursor_url_is_private (expected))
-    {
-      detail = g_strdup_printf (_("Cursor has “%s”, the address you set up. But Cursor calls this "
-                                  "address from its own servers, not from this computer, so a local "
-                                  "or private-network address cannot work in Cursor, even though "
-                                  "the checks here reach it."), shown);
-      fix = g_strdup_printf (_("Use a gateway address that can be reached from the internet over "
-                               "https, such as %s."), CR_DEFAULT_BASE_URL);
-      update_found (item, CR_CHECK_WARNING, detail, fix, "verify");
-    }
-  else
-    {
-      detail = g_strdup_printf (_("Cursor’s Override OpenAI Base URL is “%s”, exactly the address you "
-                                  "set up."), shown);
-      update_found (item, CR_CHECK_PASSED, detail, NULL, NULL);
-    }
+  judge_found_url (item, snapshot->openai_base_url, shown, expected);
 }
 
 /* ---- The model ---------------------------------------------------------- */
