@@ -173,23 +173,19 @@ show_error (CrModelPage  *self,
   if (error->domain == CR_GATEWAY_ERROR)
     {
       cause = cr_gateway_error_get_cause (error);
+      /* A 429's Retry-After is already in the error's fix. */
       fix_text = cr_gateway_error_get_fix (error);
       server_message = cr_gateway_error_get_server_message (error);
       status = cr_gateway_error_get_status (error);
       settings_problem = error->code == CR_GATEWAY_ERROR_UNAUTHORIZED
                          || error->code == CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED
                          || error->code == CR_GATEWAY_ERROR_WRONG_BASE_URL;
-
-      if (cr_gateway_error_get_retry_after (error) > 0)
-        fix = g_strdup_printf (_("%s Crazyrouter asks to wait %u seconds first."),
-                               fix_text, cr_gateway_error_get_retry_after (error));
     }
 
   title = g_strdup_printf (_("The test message to %s failed"), self->testing);
   gtk_label_set_text (self->error_title, title);
   gtk_label_set_text (self->error_cause, cause);
-  if (fix == NULL)
-    fix = g_strdup_printf (_("To fix it: %s"), fix_text);
+  fix = g_strdup_printf (_("To fix it: %s"), fix_text);
   gtk_label_set_text (self->error_fix, fix);
 
   if (server_message != NULL && status != 0)
