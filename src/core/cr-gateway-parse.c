@@ -116,6 +116,56 @@ nesting_is_sane (const char *data,
   return TRUE;
 }
 
+/* json-glib 1.6 reads "1 {…}" or "{…} {…}" as one document, keeps the last
+ * value and leaks the others. An answer is one JSON value. */
+static gboolean
+holds_one_value (const char *data,
+                 gsize       len)
+{
+  gboolean in_string = FALSE;
+  gboolean in_bare = FALSE;   /* inside a number or literal at the top level */
+  guint depth = 0;
+  guint values = 0;
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+
+  for (gsize i = 0; i < len && values <= 1; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (depth == 0)
+        {
+          gboolean opens = c == '"' || c == '[' || c == '{';
+
+          if (opens || (!in_bare && !g_ascii_isspace (c)))
+            values++;
+          in_bare = !opens && !g_ascii_isspace (c) && c != ']' && c != '}';
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        depth++;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return values <= 1;
+}
+
 static JsonParser *
 load_json (GBytes  *body,
            GError **error)
@@ -133,6 +183,11 @@ load_json (GBytes  *body,
   if (len > G_MAXSSIZE || !nesting_is_sane (data, len))
     {
       fail (error, NULL, _("The answer is nested too deeply"));
+      return NULL;
+    }
+  if (!holds_one_value (data, len))
+    {
+      fail (error, NULL, _("The answer is not valid JSON"));
       return NULL;
     }
 
