@@ -333,6 +333,26 @@ wants_chinese (SoupServerMessage *msg)
   return language != NULL && g_ascii_strncasecmp (language, "zh", 2) == 0;
 }
 
+/* Other fake keys that stand for a demo token: key → index + 1. */
+static GHashTable *token_aliases;
+
+void
+cr_test_gateway_add_token_alias (const char *key,
+                                 const char *demo_token)
+{
+  g_return_if_fail (key != NULL && demo_token != NULL);
+
+  if (token_aliases == NULL)
+    token_aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < N_TOKENS; i++)
+    if (strcmp (demo_token, demo_tokens[i].key) == 0)
+      {
+        g_hash_table_replace (token_aliases, g_strdup (key), GUINT_TO_POINTER (i + 1));
+        return;
+      }
+  g_return_if_reached ();
+}
+
 /* The demo token's index, or -1. */
 static int
 find_token (SoupServerMessage *msg)
@@ -346,6 +366,8 @@ find_token (SoupServerMessage *msg)
   for (guint i = 0; i < N_TOKENS; i++)
     if (strcmp (header + 7, demo_tokens[i].key) == 0)
       return i;
+  if (token_aliases != NULL && g_hash_table_contains (token_aliases, header + 7))
+    return GPOINTER_TO_UINT (g_hash_table_lookup (token_aliases, header + 7)) - 1;
   return -1;
 }
 

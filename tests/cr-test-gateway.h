@@ -30,6 +30,12 @@ G_BEGIN_DECLS
 #define CR_TEST_TOKEN_EXHAUSTED  "sk-demo-cursor-exhausted"  /* quota used up: 401 on /v1, usage still readable */
 #define CR_TEST_TOKEN_IP_LOCKED  "sk-demo-office-only"       /* IP restriction that loopback fails: 403 access_denied */
 
+/* Every test gateway in this process then also accepts @key (another
+ * obviously fake sk-demo-… key, e.g. one made unique for a test) as
+ * @demo_token, one of the tokens above. */
+void           cr_test_gateway_add_token_alias (const char    *key,
+                                                const char    *demo_token);
+
 typedef enum {
   CR_TEST_MODE_NORMAL,
   CR_TEST_MODE_HANG,            /* accept, then never answer */
