@@ -475,6 +475,13 @@ walk_first_run (Flow *flow)
   /* 3. The key, pasted with junk around it, and the gateway's root URL. */
   click_next (flow, "key");
   current = page (flow);
+  /* The usual slip first: the site's address instead of the API's. */
+  type_key_and_url (flow, PASTED_KEY, "https://crazyrouter.com");
+  g_assert_cmpstr (gtk_label_get_text (child (current, CR_TYPE_KEY_PAGE, "fix_label")), ==,
+                   "Use " CR_DEFAULT_BASE_URL);
+  g_assert_false (next_enabled (flow));
+  shoot (flow, "key-root-domain");
+
   type_key_and_url (flow, PASTED_KEY, root);
   g_assert_nonnull (strstr (gtk_label_get_text (child (current, CR_TYPE_KEY_PAGE, "key_hint")), "Removed"));
   g_assert_null (strstr (gtk_label_get_text (child (current, CR_TYPE_KEY_PAGE, "key_hint")),
