@@ -17,6 +17,7 @@ struct _CrApplication
 
   CrSetupState   *state;
   GCancellable   *cancellable;
+  gboolean        bench;  /* CR_BENCH_FIRST_FRAME: report the first frame, quit */
 };
 
 G_DEFINE_FINAL_TYPE (CrApplication, cr_application, ADW_TYPE_APPLICATION)
@@ -79,6 +80,7 @@ cr_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
+  self->bench = g_getenv ("CR_BENCH_FIRST_FRAME") != NULL;
   settings = settings_new_if_installed ();
   self->state = cr_setup_state_new (settings);
   self->cancellable = g_cancellable_new ();
@@ -99,6 +101,17 @@ cr_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (cr_application_parent_class)->shutdown (app);
 }
 
+/* For tests/bench-startup.c: the moment the first frame is on screen
+ * (CLOCK_MONOTONIC, microseconds), then quit. */
+static void
+first_frame_cb (GdkFrameClock *clock,
+                CrApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_application_quit (G_APPLICATION (self));
+}
+
 static void
 cr_application_activate (GApplication *app)
 {
@@ -109,6 +122,9 @@ cr_application_activate (GApplication *app)
     window = GTK_WINDOW (cr_window_new (GTK_APPLICATION (app), self->state));
 
   gtk_window_present (window);
+  if (self->bench)
+    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                      G_CALLBACK (first_frame_cb), self);
 }
 
 static void
