@@ -28,6 +28,10 @@ struct _CrSetupState
   gboolean      installed;  /* the gateway came from set_gateway() */
   CrChecklist  *checklist;
   GPtrArray    *models;
+  char         *cursor_config;   /* NULL: the usual places */
+  GStrv         cursor_roots;
+  char         *cursor_version;  /* remembered after the last check */
+  GVariant     *cursor_facts;
   CrChatResult *chat_result;
 };
 
@@ -98,6 +102,10 @@ cr_setup_state_finalize (GObject *object)
   g_clear_pointer (&self->profile, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->cursor_config, g_free);
+  g_clear_pointer (&self->cursor_roots, g_strfreev);
+  g_clear_pointer (&self->cursor_version, g_free);
+  g_clear_pointer (&self->cursor_facts, g_variant_unref);
 
   G_OBJECT_CLASS (cr_setup_state_parent_class)->finalize (object);
 }
@@ -230,6 +238,8 @@ cr_setup_state_new (GSettings *settings)
   self->tab_acknowledged = g_settings_get_boolean (settings, "tab-acknowledged");
   self->last_check_time = g_settings_get_int64 (settings, "last-check-time");
   self->last_check_ok = g_settings_get_boolean (settings, "last-check-ok");
+  load_string (settings, "cursor-version", &self->cursor_version);
+  self->cursor_facts = g_settings_get_value (settings, "cursor-facts");
 
   return self;
 }
@@ -475,7 +485,12 @@ cr_setup_state_get_checklist (CrSetupState *self)
   g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
 
   if (self->checklist == NULL)
-    self->checklist = cr_checklist_new ();
+    {
+      self->checklist = cr_checklist_new ();
+      cr_checklist_set_cursor_enabled (self->checklist, TRUE);
+      cr_checklist_set_cursor_location (self->checklist, self->cursor_config,
+                                        (const char * const *) self->cursor_roots);
+    }
 
   /* One checklist, so a view bound to it stays bound; its inputs follow
    * the state each time. An installed gateway (a test CA, short timeouts)
@@ -486,8 +501,38 @@ cr_setup_state_get_checklist (CrSetupState *self)
   cr_checklist_set_model (self->checklist, self->model);
   cr_checklist_set_tab_acknowledged (self->checklist, self->tab_acknowledged);
   cr_checklist_set_gateway (self->checklist, self->installed ? self->gateway : NULL);
+  cr_checklist_set_cursor_previous (self->checklist, self->cursor_version, self->cursor_facts);
 
   return self->checklist;
+}
+
+/* A check that could not read Cursor's version or settings keeps what was
+ * remembered before: not knowing now says nothing new about them. */
+static void
+remember_cursor (CrSetupState *self)
+{
+  CrCursorSnapshot *snapshot = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(GVariant) facts = NULL;
+
+  if (self->checklist != NULL)
+    snapshot = cr_checklist_get_cursor_snapshot (self->checklist);
+  if (snapshot == NULL)
+    return;
+
+  cr_cursor_history_to_remember (snapshot, &version, &facts);
+  if (version != NULL)
+    {
+      set_string (&self->cursor_version, version);
+      save_string (self, "cursor-version", version);
+    }
+  if (facts != NULL)
+    {
+      g_clear_pointer (&self->cursor_facts, g_variant_unref);
+      self->cursor_facts = g_variant_ref (facts);
+      if (self->settings != NULL)
+        g_settings_set_value (self->settings, "cursor-facts", facts);
+    }
 }
 
 void
@@ -498,6 +543,7 @@ cr_setup_state_record_check (CrSetupState *self,
 
   self->last_check_time = g_get_real_time () / G_USEC_PER_SEC;
   self->last_check_ok = !!ok;
+  remember_cursor (self);
 
   if (self->settings == NULL)
     return;
@@ -520,4 +566,50 @@ cr_setup_state_get_last_check_ok (CrSetupState *self)
   g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
 
   return self->last_check_ok;
+}
+
+void
+cr_setup_state_set_cursor_location (CrSetupState       *self,
+                                    const char         *config_path,
+                                    const char * const *install_roots)
+{
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
+
+  set_string (&self->cursor_config, config_path);
+  g_strfreev (self->cursor_roots);
+  self->cursor_roots = g_strdupv ((GStrv) install_roots);
+  if (self->checklist != NULL)
+    cr_checklist_set_cursor_location (self->checklist, config_path, install_roots);
+}
+
+const char *
+cr_setup_state_get_cursor_config (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->cursor_config;
+}
+
+const char * const *
+cr_setup_state_get_cursor_install_roots (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return (const char * const *) self->cursor_roots;
+}
+
+const char *
+cr_setup_state_get_cursor_version (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->cursor_version;
+}
+
+GVariant *
+cr_setup_state_get_cursor_facts (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), NULL);
+
+  return self->cursor_facts;
 }

@@ -64,11 +64,27 @@ CrChatResult  *cr_setup_state_get_chat_result   (CrSetupState  *self);
 void           cr_setup_state_take_chat_result  (CrSetupState  *self,
                                                  CrChatResult  *result);
 
-/* The checklist, configured from the state each time it is asked for. */
+/* The checklist, configured from the state each time it is asked for. It
+ * checks Cursor's own settings too, and compares them with what the last
+ * check remembered. */
 CrChecklist   *cr_setup_state_get_checklist     (CrSetupState  *self);
-/* Remembers when the last check finished and whether it passed. */
+/* Remembers when the last check finished and whether it passed, and what
+ * the checklist read from Cursor (its version and non-secret facts). */
 void           cr_setup_state_record_check      (CrSetupState  *self,
                                                  gboolean       ok);
+
+/* Where Cursor's settings and version are read, as
+ * cr_checklist_set_cursor_location() takes them; NULL for the usual places
+ * (the default). Applies to the checklist too. */
+void           cr_setup_state_set_cursor_location (CrSetupState       *self,
+                                                 const char         *config_path,
+                                                 const char * const *install_roots);
+const char    *cr_setup_state_get_cursor_config (CrSetupState  *self);
+const char * const *cr_setup_state_get_cursor_install_roots (CrSetupState *self);
+/* What the last check remembered about Cursor (GSettings "cursor-version",
+ * "cursor-facts"): NULL when unknown or nothing was remembered. */
+const char    *cr_setup_state_get_cursor_version (CrSetupState *self);
+GVariant      *cr_setup_state_get_cursor_facts  (CrSetupState  *self);
 /* Unix seconds of the last finished check, 0 when never. */
 gint64         cr_setup_state_get_last_check_time (CrSetupState *self);
 gboolean       cr_setup_state_get_last_check_ok (CrSetupState  *self);

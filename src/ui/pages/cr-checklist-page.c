@@ -198,10 +198,78 @@ on_row_show_help (CrCheckRow      *row,
   show_help (self, symptom);
 }
 
+/* The rows themselves say that a running Cursor may not have saved yet. */
+static char *
+cursor_found_text (const CrCursorSnapshot *snapshot,
+                   const CrCursorHistory  *history)
+{
+  if (history != NULL && history->updated)
+    /* Translators: "Cursor was updated from 1.4.2 to 1.5.0 since the last check. …" */
+    return g_strdup_printf (_("Cursor was updated from %s to %s since the last check. "
+                              "Read from its own settings, without changing them."),
+                            history->previous_version, history->current_version);
+  if (snapshot->version != NULL)
+    /* Translators: %s is Cursor's version, e.g. 1.5.0. */
+    return g_strdup_printf (_("Cursor %s, read from its own settings without changing them."),
+                            snapshot->version);
+
+  return g_strdup (_("Read from Cursor’s own settings, without changing them."));
+}
+
+/* What the Cursor items rest on, so that four "needs you" rows on a
+ * computer without Cursor read as expected, not as something broken. */
+static char *
+cursor_status_text (const CrCursorSnapshot *snapshot,
+                    const CrCursorHistory  *history)
+{
+  switch (snapshot->status)
+    {
+    case CR_CURSOR_FOUND:
+      return cursor_found_text (snapshot, history);
+    case CR_CURSOR_NOT_INSTALLED:
+      if (snapshot->version != NULL)
+        /* Translators: %s is Cursor's version, e.g. 1.5.0. */
+        return g_strdup_printf (_("Cursor %s is installed but has not saved its settings yet. "
+                                  "Start it once, or check these by hand."), snapshot->version);
+      return g_strdup (_("Cursor not found on this computer — check these by hand."));
+    case CR_CURSOR_UNREADABLE:
+    default:
+      /* Translators: %s is a sentence that says why, e.g. "Cursor’s settings file is damaged." */
+      return g_strdup_printf (_("%s Until then, check these by hand."),
+                              snapshot->reason != NULL ? snapshot->reason
+                                                       : _("Cursor’s settings could not be read."));
+    }
+}
+
+static void
+update_cursor_description (CrChecklistPage *self)
+{
+  CrCursorSnapshot *snapshot = NULL;
+  const CrCursorHistory *history = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->checklist != NULL)
+    {
+      snapshot = cr_checklist_get_cursor_snapshot (self->checklist);
+      history = cr_checklist_get_cursor_history (self->checklist);
+    }
+
+  if (snapshot == NULL)
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->cursor_group),
+                                             _("What Cursor’s own settings say, read without changing them."));
+      return;
+    }
+
+  text = cursor_status_text (snapshot, history);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->cursor_group), text);
+}
+
 static void
 on_item_notify (CrChecklistPage *self)
 {
   update_summary (self);
+  update_cursor_description (self);
 }
 
 static GtkWidget *
@@ -261,6 +329,7 @@ bind_checklist (CrChecklistPage *self,
   g_signal_connect_object (self->cursor_items, "items-changed",
                            G_CALLBACK (on_cursor_items_changed), self, G_CONNECT_SWAPPED);
   on_cursor_items_changed (self);
+  update_cursor_description (self);
 }
 
 static void
@@ -312,6 +381,7 @@ on_run_done (GObject      *source,
   gtk_stack_set_visible_child (self->run_stack, self->run_button);
   update_highlights (self);
   update_summary (self);
+  update_cursor_description (self);
 }
 
 static void
