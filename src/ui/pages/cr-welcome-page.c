@@ -1,7 +1,9 @@
 /* cr-welcome-page.c: step 1, what will happen and what is needed
  *
  * When a key is already in the keyring, "Check my setup" reads it and goes
- * straight to the checklist, which runs when it is shown.
+ * straight to the checklist, which runs when it is shown. Cursor's settings
+ * are read in a worker thread meanwhile: when Cursor was updated (or its
+ * settings changed) since the last check, a line next to the button says so.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cr-cursor.h"
+#include "cr-cursor-history.h"
 #include "cr-key.h"
 #include "cr-keyring.h"
 #include "cr-welcome-page.h"
@@ -23,8 +27,13 @@ struct _CrWelcomePage
   GtkWidget      *check_spinner;
   GtkLabel       *last_check_label;
   GtkLabel       *error_label;
+  GtkWidget      *cursor_box;
+  GtkWidget      *cursor_icon;
+  GtkLabel       *cursor_label;
 
-  GCancellable   *cancellable;  /* set while the keyring is read */
+  GCancellable     *cancellable;         /* set while the keyring is read */
+  GCancellable     *cursor_cancellable;  /* set while Cursor's settings are read */
+  CrCursorSnapshot *cursor_snapshot;     /* the last read, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CrWelcomePage, cr_welcome_page, CR_TYPE_PAGE)
@@ -62,6 +71,46 @@ update_last_check (CrWelcomePage *self,
   gtk_label_set_text (self->last_check_label, text);
 }
 
+/* What changed in Cursor since the last check, from what it remembered. */
+static void
+update_cursor_line (CrWelcomePage *self,
+                    CrSetupState  *state)
+{
+  g_autoptr(CrCursorHistory) history = NULL;
+  g_autofree char *text = NULL;
+  gboolean settings_changed;
+
+  if (self->cursor_snapshot != NULL)
+    history = cr_cursor_history_new (cr_setup_state_get_cursor_version (state),
+                                     cr_setup_state_get_cursor_facts (state),
+                                     self->cursor_snapshot);
+  /* A version that is unknown now is no news; the settings may be. */
+  settings_changed = history != NULL && history->remembered
+                     && (history->changes & ~CR_CURSOR_CHANGED_VERSION) != 0;
+
+  gtk_widget_set_visible (self->cursor_box,
+                          history != NULL && (history->updated || settings_changed));
+  if (history == NULL)
+    return;
+
+  gtk_widget_set_visible (self->cursor_icon, history->updated);
+  if (history->updated)
+    {
+      /* Translators: "Cursor was updated from 1.4.2 to 1.5.0 — check again?" */
+      text = g_strdup_printf (_("Cursor was updated from %s to %s — check again?"),
+                              history->previous_version, history->current_version);
+      gtk_label_set_text (self->cursor_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->cursor_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->cursor_label), "heading");
+    }
+  else if (settings_changed)
+    {
+      gtk_label_set_text (self->cursor_label, _("Cursor’s settings changed since your last check"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->cursor_label), "heading");
+      gtk_widget_add_css_class (GTK_WIDGET (self->cursor_label), "dim-label");
+    }
+}
+
 static void
 update (CrWelcomePage *self)
 {
@@ -81,6 +130,42 @@ update (CrWelcomePage *self)
                           cr_setup_state_get_profile (state));
   gtk_label_set_text (self->stored_label, text);
   update_last_check (self, state);
+  update_cursor_line (self, state);
+}
+
+static void
+cursor_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CrWelcomePage) self = user_data;
+  CrCursorSnapshot *snapshot = cr_cursor_read_finish (result, NULL);
+
+  /* NULL only when cancelled: a newer read, or the page went away. */
+  if (snapshot == NULL)
+    return;
+
+  g_clear_object (&self->cursor_cancellable);
+  g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
+  self->cursor_snapshot = snapshot;
+  update (self);
+}
+
+/* In a worker thread: the first frame never waits for Cursor's files. */
+static void
+read_cursor (CrWelcomePage *self)
+{
+  CrSetupState *state = cr_page_get_state (CR_PAGE (self));
+
+  g_cancellable_cancel (self->cursor_cancellable);
+  g_clear_object (&self->cursor_cancellable);
+  if (state == NULL)
+    return;
+
+  self->cursor_cancellable = g_cancellable_new ();
+  cr_cursor_read_async (cr_setup_state_get_cursor_config (state),
+                        cr_setup_state_get_cursor_install_roots (state),
+                        self->cursor_cancellable, cursor_read_cb, g_object_ref (self));
 }
 
 /* The keyring answers shortly after the window opens: the check becomes the
@@ -110,6 +195,7 @@ state_changed_cb (CrWelcomePage *self)
       g_signal_connect_object (state, "notify::profile",
                                G_CALLBACK (update), self, G_CONNECT_SWAPPED);
     }
+  read_cursor (self);
   update (self);
 }
 
@@ -185,6 +271,9 @@ cr_welcome_page_shown (CrPage *page)
 {
   CrWelcomePage *self = CR_WELCOME_PAGE (page);
 
+  /* Back from a check, or after a while: Cursor may have changed since. */
+  if (self->cursor_cancellable == NULL)
+    read_cursor (self);
   update (self);
   if (gtk_widget_get_visible (self->stored_box))
     gtk_widget_grab_focus (self->check_button);
@@ -197,6 +286,9 @@ cr_welcome_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->cursor_cancellable);
+  g_clear_object (&self->cursor_cancellable);
+  g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (cr_welcome_page_parent_class)->dispose (object);
@@ -220,6 +312,9 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_spinner);
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, last_check_label);
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_icon);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_label);
   gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
 }
 
