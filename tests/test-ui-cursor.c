@@ -1,0 +1,598 @@
+/* test-ui-cursor.c: the Cursor doctor in the real window
+ *
+ * A fixture Cursor (a config folder with a state.vscdb made here with
+ * SQLite, and an install root that names a version) in a temporary folder,
+ * the loopback gateway, and GSettings in memory: the checklist's Cursor
+ * group with each row's status, what a Cursor update marks as changed on
+ * the next run, and the welcome page's "Cursor was updated" line. Each is
+ * also rendered to a PNG (wide, 360 px, dark) for a reviewer to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "cr-check-row.h"
+#include "cr-checklist-page.h"
+#include "cr-test-cursor.h"
+#include "cr-test-gateway.h"
+#include "cr-welcome-page.h"
+#include "cr-window.h"
+
+/* Cursor set up as the guide says, with an OpenAI key row. */
+#define GOOD_CURSOR \
+  "{'useOpenAIKey': true," \
+  " 'openAIBaseUrl': 'https://crazyrouter.com/v1'," \
+  " 'availableDefaultModels2': [{'name': 'gpt-5.4', 'defaultOn': false}," \
+  "                             {'name': 'cursor-small', 'defaultOn': true}]," \
+  " 'aiSettings': {'modelOverrideEnabled': ['gpt-5.4'], 'modelOverrideDisabled': []," \
+  "                'userAddedModels': []}}"
+
+/* The same after an update that switched the key off, as Cursor does. */
+#define KEY_OFF_CURSOR \
+  "{'useOpenAIKey': false," \
+  " 'openAIBaseUrl': 'https://crazyrouter.com/v1'," \
+  " 'availableDefaultModels2': [{'name': 'gpt-5.4', 'defaultOn': false}," \
+  "                             {'name': 'cursor-small', 'defaultOn': true}]," \
+  " 'aiSettings': {'modelOverrideEnabled': ['gpt-5.4'], 'modelOverrideDisabled': []," \
+  "                'userAddedModels': []}}"
+
+static const char * const remembered_keys[] = {
+  "cursor-version", "cursor-facts", "last-check-time", "last-check-ok",
+};
+
+static GtkApplication *app;
+
+typedef struct
+{
+  CrTestGateway *gateway;
+  GSettings     *settings;
+  CrSetupState  *state;
+  CrWindow      *window;
+  char          *home;     /* temporary; removed afterwards */
+  char          *config;   /* home/Cursor */
+  char          *install;  /* home/install */
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+#define wait_until(cond) G_STMT_START {                                  \
+    gboolean timed_out_ = FALSE;                                         \
+    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
+    while (!(cond) && !timed_out_)                                       \
+      g_main_context_iteration (NULL, TRUE);                             \
+    if (timed_out_)                                                      \
+      g_error ("Timed out waiting for %s", #cond);                       \
+    g_source_remove (id_);                                               \
+  } G_STMT_END
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static CrPage *
+page (Fixture *f)
+{
+  return cr_window_get_page (f->window);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->gateway = cr_test_gateway_new (FALSE, 0, &error);
+  g_assert_no_error (error);
+  f->settings = g_settings_new (APP_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (remembered_keys); i++)
+    g_settings_reset (f->settings, remembered_keys[i]);
+
+  f->home = g_dir_make_tmp ("cr-ui-cursor-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->config = g_build_filename (f->home, "Cursor", NULL);
+  f->install = g_build_filename (f->home, "install", NULL);
+}
+
+/* After the test has made the Cursor it starts with, and set what the last
+ * check remembered: the app reads both at startup. */
+static void
+open_window (Fixture  *f,
+             gboolean  key_stored)
+{
+  f->state = cr_setup_state_new (f->settings);
+  cr_setup_state_set_cursor_location (f->state, f->config, (const char * const[]) { f->install, NULL });
+  cr_setup_state_set_key_stored (f->state, key_stored);
+  f->window = cr_window_new (app, f->state);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  settle (50);
+  if (f->state != NULL)
+    g_assert_finalize_object (f->state);
+  for (guint i = 0; i < G_N_ELEMENTS (remembered_keys); i++)
+    g_settings_reset (f->settings, remembered_keys[i]);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->gateway);
+  cr_test_remove_tree (f->home);
+  g_free (f->home);
+  g_free (f->config);
+  g_free (f->install);
+}
+
+/* Cursor at @version with these settings (single-quoted JSON). */
+static void
+make_cursor (Fixture    *f,
+             const char *version,
+             const char *settings)
+{
+  g_free (cr_test_cursor_make_profile (f->config, settings, CR_TEST_CURSOR_NEW_KEY_ROW));
+  if (version != NULL)
+    cr_test_cursor_make_install (f->install, version);
+  else
+    cr_test_remove_tree (f->install);
+}
+
+/* What a check of this Cursor leaves in GSettings. */
+static void
+remember_cursor (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrCursorSnapshot) snapshot = NULL;
+  g_autoptr(GVariant) facts = NULL;
+  g_autofree char *version = NULL;
+
+  snapshot = cr_cursor_read (f->config, (const char * const[]) { f->install, NULL }, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (snapshot->status, ==, CR_CURSOR_FOUND);
+  cr_cursor_history_to_remember (snapshot, &version, &facts);
+  g_settings_set_string (f->settings, "cursor-version", version != NULL ? version : "");
+  g_settings_set_value (f->settings, "cursor-facts", facts);
+}
+
+/* ---- screenshots ---- */
+
+static void
+render_png (Fixture    *f,
+            const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  int width = 0, height = 0;
+
+  /* Until the window has drawn itself at its new size, there is nothing
+   * to snapshot yet. */
+  for (guint tries = 0; node == NULL && tries < 50; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      settle (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file = g_strdup_printf ("ui-cursor-%s-%d%s.png", name, width, dark ? "-dark" : "");
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+/* Scrolls the page down so that @widget (nested in it) is in view, if a
+ * scrolled window holds it. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = widget ? gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+  GtkAdjustment *adjustment;
+  double y = 0;
+
+  if (scrolled == NULL)
+    return;
+
+  settle (100);
+  for (GtkWidget *w = widget; w != scrolled; w = gtk_widget_get_parent (w))
+    {
+      graphene_matrix_t transform;
+
+      /* The translation part of each child's place in its parent. */
+      if (gtk_widget_get_parent (w) != NULL
+          && gtk_widget_compute_transform (w, gtk_widget_get_parent (w), &transform))
+        y += graphene_matrix_get_value (&transform, 3, 1);
+    }
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - 12);
+}
+
+/* Wide and light, 360 px and light, 360 px and dark, each scrolled to
+ * @focus (or the top). The page fits 360 px whatever it shows. */
+static void
+save_pngs (Fixture    *f,
+           const char *name,
+           GtkWidget  *focus)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  int min_width;
+
+  gtk_widget_measure (GTK_WIDGET (page (f)), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
+  scroll_to (focus);
+  render_png (f, name);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 900);
+  settle (100);
+  scroll_to (focus);
+  render_png (f, name);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  render_png (f, name);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
+  settle (100);
+}
+
+/* ---- the checklist ---- */
+
+static gboolean
+checklist_running (Fixture *f)
+{
+  GtkStack *stack = child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "stop") == 0;
+}
+
+static GtkWidget *
+cursor_row (Fixture    *f,
+            const char *id)
+{
+  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_list");
+  GtkListBoxRow *row;
+
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_str_equal (cr_check_item_get_id (cr_check_row_get_item (CR_CHECK_ROW (row))), id))
+      return GTK_WIDGET (row);
+
+  g_assert_not_reached ();
+}
+
+/* The row shows its item's status in words, and the changed tag exactly
+ * when @changed. */
+static void
+assert_cursor_row (Fixture       *f,
+                   const char    *id,
+                   CrCheckStatus  status,
+                   gboolean       changed)
+{
+  GtkWidget *row = cursor_row (f, id);
+  CrCheckItem *item = cr_check_row_get_item (CR_CHECK_ROW (row));
+  GtkWidget *tag = child (row, CR_TYPE_CHECK_ROW, "changed_label");
+
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_cmpint (cr_check_item_get_status (item), ==, status);
+  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
+                   cr_check_status_label (status));
+  g_assert_cmpint (cr_check_item_get_changed (item), ==, changed);
+  g_assert_cmpint (gtk_widget_get_visible (tag), ==, changed);
+  if (changed)
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tag)), ==, "Changed since the last check");
+}
+
+static const char *
+cursor_description (Fixture *f)
+{
+  return adw_preferences_group_get_description (child (page (f), CR_TYPE_CHECKLIST_PAGE,
+                                                       "cursor_group"));
+}
+
+static const char *
+summary_counts (Fixture *f)
+{
+  return gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
+}
+
+/* Checks against https://crazyrouter.com/v1, sent to the loopback gateway:
+ * a base URL that Cursor could reach, as in the fixture's settings. */
+static void
+use_official_url (Fixture *f)
+{
+  g_autoptr(CrGateway) gateway = NULL;
+
+  cr_setup_state_set_base_url (f->state, CR_DEFAULT_BASE_URL);
+  cr_setup_state_set_key (f->state, CR_TEST_TOKEN_GOOD);
+  gateway = cr_gateway_new (cr_test_gateway_get_base_url (f->gateway), CR_TEST_TOKEN_GOOD);
+  cr_setup_state_set_gateway (f->state, gateway);
+}
+
+static void
+run_again (Fixture *f)
+{
+  GtkWidget *run = child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_button");
+
+  g_assert_true (gtk_widget_get_mapped (run));
+  g_signal_emit_by_name (run, "clicked");
+  g_assert_true (checklist_running (f));
+  wait_until (!checklist_running (f));
+}
+
+static void
+assert_remembered (Fixture    *f,
+                   const char *version)
+{
+  g_autofree char *stored = g_settings_get_string (f->settings, "cursor-version");
+  g_autoptr(GVariant) facts = g_settings_get_value (f->settings, "cursor-facts");
+  g_autofree char *printed = g_variant_print (facts, TRUE);
+
+  g_assert_cmpstr (stored, ==, version);
+  g_assert_cmpstr (cr_setup_state_get_cursor_version (f->state), ==, version);
+  g_assert_cmpuint (g_variant_n_children (facts), >, 0);
+  /* Facts only: never the key that sits in the same database. */
+  g_assert_null (strstr (printed, CR_TEST_CURSOR_FAKE_KEY_PART));
+}
+
+/* Cursor 1.4.2 set up right, then updated to 1.5.0, which switched the key
+ * off: the re-run says so on the group and marks the one row that changed. */
+static void
+test_checklist_after_update (Fixture       *f,
+                             gconstpointer  data)
+{
+  make_cursor (f, "1.4.2", GOOD_CURSOR);
+  open_window (f, FALSE);
+  use_official_url (f);
+
+  cr_page_jump_to (page (f), "checklist");
+  g_assert_cmpstr (cr_page_get_id (page (f)), ==, "checklist");
+  wait_until (!checklist_running (f));
+
+  /* The first check: everything in Cursor passes; nothing to compare with. */
+  g_assert_true (gtk_widget_get_visible (child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  assert_cursor_row (f, CR_CHECK_CURSOR_KEY, CR_CHECK_PASSED, FALSE);
+  assert_cursor_row (f, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_PASSED, FALSE);
+  assert_cursor_row (f, CR_CHECK_CURSOR_MODEL, CR_CHECK_PASSED, FALSE);
+  assert_cursor_row (f, CR_CHECK_CURSOR_VERIFY, CR_CHECK_PASSED, FALSE);
+  g_assert_cmpstr (cursor_description (f), ==,
+                   "Cursor 1.4.2, read from its own settings without changing them.");
+  /* Only Tab Completion is left, in either group. */
+  g_assert_cmpstr (summary_counts (f), ==, "10 passed · 1 needs you");
+  g_assert_true (cr_setup_state_get_last_check_ok (f->state));
+  assert_remembered (f, "1.4.2");
+  save_pngs (f, "checklist", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+
+  /* Cursor updates itself and switches the key off on the way. */
+  make_cursor (f, "1.5.0", KEY_OFF_CURSOR);
+  run_again (f);
+  assert_cursor_row (f, CR_CHECK_CURSOR_KEY, CR_CHECK_FAILED, TRUE);
+  assert_cursor_row (f, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_PASSED, FALSE);
+  assert_cursor_row (f, CR_CHECK_CURSOR_MODEL, CR_CHECK_PASSED, FALSE);
+  g_assert_cmpstr (cursor_description (f), ==,
+                   "Cursor was updated from 1.4.2 to 1.5.0 since the last check. "
+                   "Read from its own settings, without changing them.");
+  g_assert_cmpstr (gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+                   "Something needs fixing");
+  g_assert_nonnull (strstr (gtk_label_get_text (child (cursor_row (f, CR_CHECK_CURSOR_KEY),
+                                                       CR_TYPE_CHECK_ROW, "detail_label")),
+                            "switch is off"));
+  g_assert_false (cr_setup_state_get_last_check_ok (f->state));
+  assert_remembered (f, "1.5.0");
+  save_pngs (f, "checklist-updated", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+
+  /* Checked once more without changes: nothing is news any more. */
+  run_again (f);
+  assert_cursor_row (f, CR_CHECK_CURSOR_KEY, CR_CHECK_FAILED, FALSE);
+  g_assert_cmpstr (cursor_description (f), ==,
+                   "Cursor 1.5.0, read from its own settings without changing them.");
+}
+
+/* No Cursor on this computer: its three settings are the user's to check,
+ * with the steps, never a pass; the group says why in one line. */
+static void
+test_checklist_not_found (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char * const settings_ids[] = {
+    CR_CHECK_CURSOR_KEY, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_CURSOR_MODEL,
+  };
+
+  open_window (f, FALSE);
+  use_official_url (f);
+  cr_page_jump_to (page (f), "checklist");
+  wait_until (!checklist_running (f));
+
+  g_assert_cmpstr (cursor_description (f), ==,
+                   "Cursor not found on this computer — check these by hand.");
+  for (guint i = 0; i < G_N_ELEMENTS (settings_ids); i++)
+    {
+      GtkWidget *row = cursor_row (f, settings_ids[i]);
+      GtkWidget *fix = child (row, CR_TYPE_CHECK_ROW, "fix_label");
+
+      assert_cursor_row (f, settings_ids[i], CR_CHECK_NEEDS_YOU, FALSE);
+      g_assert_true (gtk_widget_get_visible (fix));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (fix)), "Cursor Settings"));
+    }
+  g_assert_cmpstr (gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+                   "Almost done");
+  g_assert_cmpstr (summary_counts (f), ==, "7 passed · 4 need you");
+  /* Nothing read, so nothing remembered. */
+  g_assert_null (cr_setup_state_get_cursor_version (f->state));
+  save_pngs (f, "checklist-not-found", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+}
+
+/* ---- the welcome page ---- */
+
+static GtkWidget *
+update_line (Fixture *f)
+{
+  return child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_box");
+}
+
+static const char *
+update_text (Fixture *f)
+{
+  return gtk_label_get_text (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"));
+}
+
+/* A stored key and a Cursor newer than the last check: the welcome page
+ * says so next to "Check my setup", and that button runs the check. */
+static void
+test_welcome_updated (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *check;
+
+  make_cursor (f, "1.4.2", GOOD_CURSOR);
+  remember_cursor (f);
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+
+  /* Without a saved key there is nothing to check again. */
+  open_window (f, FALSE);
+  g_assert_cmpstr (cr_page_get_id (page (f)), ==, "welcome");
+  settle (300);
+  g_assert_false (gtk_widget_get_mapped (update_line (f)));
+
+  cr_setup_state_set_key_stored (f->state, TRUE);
+  wait_until (gtk_widget_get_mapped (update_line (f)));
+  g_assert_cmpstr (update_text (f), ==, "Cursor was updated from 1.4.2 to 1.5.0 — check again?");
+  g_assert_true (gtk_widget_has_css_class (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"),
+                                           "heading"));
+  g_assert_true (gtk_widget_get_visible (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
+  check = child (page (f), CR_TYPE_WELCOME_PAGE, "check_button");
+  g_assert_true (gtk_widget_get_mapped (check));
+  g_assert_true (gtk_widget_get_parent (update_line (f)) == gtk_widget_get_parent (check));
+  save_pngs (f, "welcome-updated", NULL);
+}
+
+/* The version is unknown now (no install folder found), but the settings
+ * differ from the last check: a softer line. */
+static void
+test_welcome_settings_changed (Fixture       *f,
+                               gconstpointer  data)
+{
+  make_cursor (f, NULL, GOOD_CURSOR);
+  remember_cursor (f);
+  make_cursor (f, NULL, KEY_OFF_CURSOR);
+
+  open_window (f, TRUE);
+  wait_until (gtk_widget_get_mapped (update_line (f)));
+  g_assert_cmpstr (update_text (f), ==, "Cursor’s settings changed since your last check");
+  g_assert_false (gtk_widget_has_css_class (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"),
+                                            "heading"));
+  g_assert_false (gtk_widget_get_visible (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
+  save_pngs (f, "welcome-settings-changed", NULL);
+}
+
+/* Nothing remembered, or nothing new: no line. Cursor found either way. */
+static void
+test_welcome_nothing_known (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CrCursorSnapshot) snapshot = NULL;
+
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+  snapshot = cr_cursor_read (f->config, (const char * const[]) { f->install, NULL }, NULL, NULL);
+  g_assert_cmpint (snapshot->status, ==, CR_CURSOR_FOUND);
+  g_assert_cmpstr (snapshot->version, ==, "1.5.0");
+
+  open_window (f, TRUE);
+  g_assert_true (gtk_widget_get_mapped (child (page (f), CR_TYPE_WELCOME_PAGE, "check_button")));
+  settle (500);
+  g_assert_false (gtk_widget_get_visible (update_line (f)));
+}
+
+/* Nothing new since the last check: no line. When Cursor's settings change
+ * while the app is open, coming back to the welcome page reads them again. */
+static void
+test_welcome_nothing_new (Fixture       *f,
+                          gconstpointer  data)
+{
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+  remember_cursor (f);
+
+  open_window (f, TRUE);
+  settle (500);
+  g_assert_false (gtk_widget_get_visible (update_line (f)));
+
+  make_cursor (f, "1.5.0", KEY_OFF_CURSOR);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.next", NULL));
+  wait_until (g_strcmp0 (cr_page_get_id (page (f)), "welcome") != 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.back", NULL));
+  wait_until (g_strcmp0 (cr_page_get_id (page (f)), "welcome") == 0);
+  wait_until (gtk_widget_get_mapped (update_line (f)));
+  g_assert_cmpstr (update_text (f), ==, "Cursor’s settings changed since your last check");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* The app's style sheet comes with the resource base path. */
+  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestUiCursor",
+                                              G_APPLICATION_NON_UNIQUE));
+  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add ("/ui-cursor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("checklist/after-update", test_checklist_after_update);
+  ADD ("checklist/not-found", test_checklist_not_found);
+  ADD ("welcome/updated", test_welcome_updated);
+  ADD ("welcome/settings-changed", test_welcome_settings_changed);
+  ADD ("welcome/nothing-known", test_welcome_nothing_known);
+  ADD ("welcome/nothing-new", test_welcome_nothing_new);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
