@@ -328,7 +328,8 @@ test_missing (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  g_autofree char *base_url = g_strdup ("stale");
+  g_autofree char *stale = g_strdup ("stale");
+  g_autofree char *base_url = stale;  /* an out argument: overwritten, not freed */
   char *key;
 
   key = lookup ("never-stored", &base_url, NULL, &error);
