@@ -133,14 +133,15 @@ test_clean_huge (void)
   invisible = g_string_free (zero_width, FALSE);
   assert_quick_clean (invisible, GOOD);
 
-  /* A megabyte-long "key" wrapped every 64 characters loses only its newlines. */
+  /* A megabyte-long "key" wrapped every 64 characters loses only its newlines,
+   * and is then refused as far too long to be a key. */
   while (wrapped->len < 1024 * 1024)
     g_string_append (wrapped, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_\n");
   assert_quick_clean (wrapped->str, NULL);
   cleaned = cr_key_clean (wrapped->str);
   g_assert_null (strchr (cleaned, '\n'));
   g_assert_cmpuint (strlen (cleaned), ==, wrapped->len - wrapped->len / 65);
-  g_assert_cmpint (cr_key_check (cleaned, NULL), ==, CR_KEY_OK);
+  g_assert_cmpint (cr_key_check (cleaned, NULL), ==, CR_KEY_TOO_LONG);
   cr_key_free (cleaned);
   g_string_free (wrapped, TRUE);
 }
@@ -195,6 +196,12 @@ static const CheckCase check_cases[] = {
   { CR_TEST_TOKEN_GOOD CR_TEST_TOKEN_WIDE, CR_KEY_SEVERAL },
   { CR_TEST_TOKEN_GOOD "," CR_TEST_TOKEN_WIDE, CR_KEY_SEVERAL },
   { "sk-abc;sk-def", CR_KEY_SEVERAL },
+
+  /* 201 characters after sk-: a wrong paste, not a key. */
+  { "sk-" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "a", CR_KEY_TOO_LONG },
   { "sk-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
     "sk-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv", CR_KEY_SEVERAL },
 };
@@ -225,7 +232,7 @@ test_check_table (void)
       seen |= 1u << c->issue;
     }
 
-  g_assert_cmphex (seen, ==, (1u << (CR_KEY_SEVERAL + 1)) - 1);
+  g_assert_cmphex (seen, ==, (1u << (CR_KEY_TOO_LONG + 1)) - 1);
 }
 
 static void

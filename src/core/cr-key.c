@@ -14,6 +14,9 @@
 #define KEY_PREFIX_LENGTH 3
 /* Real tokens are far longer; fewer characters than this means a cut-off paste. */
 #define KEY_MIN_BODY 12
+/* Real keys carry 48 characters after sk-; anything this long is a wrong
+ * paste (a whole file, a log), and must not travel to the gateway. */
+#define KEY_MAX_BODY 200
 #define MASK_TAIL 4
 
 static void
@@ -267,6 +270,8 @@ find_key_issue (const char *key)
     return CR_KEY_BAD_CHARACTERS;
   if (strlen (key + KEY_PREFIX_LENGTH) < KEY_MIN_BODY)
     return CR_KEY_TOO_SHORT;
+  if (strlen (key + KEY_PREFIX_LENGTH) > KEY_MAX_BODY)
+    return CR_KEY_TOO_LONG;
 
   return CR_KEY_OK;
 }
@@ -292,6 +297,9 @@ key_issue_message (CrKeyIssue issue)
     case CR_KEY_SEVERAL:
       return _("This looks like two keys pasted together. Paste only the key of "
                "the token you made for Cursor.");
+    case CR_KEY_TOO_LONG:
+      return _("This is far longer than a Crazyrouter key, so more than the key "
+               "was pasted. Copy only the key from the token page.");
     default:
       g_return_val_if_reached (NULL);
     }

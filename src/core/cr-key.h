@@ -18,6 +18,7 @@ typedef enum {
   CR_KEY_BAD_CHARACTERS,   /* something other than A–Z a–z 0–9 - _ after sk- */
   CR_KEY_TOO_SHORT,        /* looks cut off */
   CR_KEY_SEVERAL,          /* two keys pasted at once */
+  CR_KEY_TOO_LONG,         /* far longer than any real key: a wrong paste */
 } CrKeyIssue;
 
 /* Removes what a paste drags along: surrounding white space and quotes, a
