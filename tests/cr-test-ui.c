@@ -32,15 +32,65 @@ cr_test_ui_child (gpointer    widget,
   return object;
 }
 
-char *
-cr_test_ui_save_png (GtkWidget  *widget,
-                     const char *file_name)
+CrWindow *
+cr_test_ui_open_window (gpointer      app,
+                        CrSetupState *state,
+                        int           width,
+                        int           height)
+{
+  CrWindow *window = cr_window_new (GTK_APPLICATION (app), state);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  cr_test_ui_wait_until (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  return window;
+}
+
+void
+cr_test_ui_close_window (CrWindow     *window,
+                         CrSetupState *state)
+{
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  cr_test_ui_settle (50);
+  if (state != NULL)
+    g_assert_finalize_object (state);
+}
+
+const char *
+cr_test_ui_page_id (CrWindow *window)
+{
+  return cr_page_get_id (cr_window_get_page (window));
+}
+
+void
+cr_test_ui_activate (CrWindow   *window,
+                     const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+}
+
+gboolean
+cr_test_ui_next_enabled (CrWindow *window)
+{
+  GtkWidget *next = cr_test_ui_child (window, CR_TYPE_WINDOW, "next_button");
+
+  return gtk_widget_get_sensitive (next) && gtk_widget_get_visible (next);
+}
+
+void
+cr_test_ui_click (gpointer button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+GdkTexture *
+cr_test_ui_render (GtkWidget *widget)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  char *path;
   int width = 0, height = 0;
 
   /* Until the widget has drawn itself at its current size, there is
@@ -56,13 +106,29 @@ cr_test_ui_save_png (GtkWidget  *widget,
       node = gtk_snapshot_free_to_node (snapshot);
     }
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
 
-  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
+char *
+cr_test_ui_save_texture (GdkTexture *texture,
+                         const char *file_name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
+  char *path;
+
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   path = g_build_filename (dir, file_name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s", path);
   return path;
+}
+
+char *
+cr_test_ui_save_png (GtkWidget  *widget,
+                     const char *file_name)
+{
+  g_autoptr(GdkTexture) texture = cr_test_ui_render (widget);
+
+  return cr_test_ui_save_texture (texture, file_name);
 }

@@ -6,17 +6,21 @@
 
 #include <gtk/gtk.h>
 
+#include "cr-window.h"
+
 G_BEGIN_DECLS
 
 /* Lets the main loop run for @ms: layout, frames, I/O. */
-void      cr_test_ui_settle     (guint        ms);
+void        cr_test_ui_settle       (guint         ms);
 
-gboolean  cr_test_ui_timeout_cb (gpointer     flag);
+gboolean    cr_test_ui_timeout_cb   (gpointer      flag);
 
-/* Iterates the main context until @cond holds; fails the test after 20 s. */
-#define cr_test_ui_wait_until(cond) G_STMT_START {                         \
+/* Iterates the main context until @cond holds; fails the test after
+ * @seconds. */
+#define CR_TEST_UI_WAIT_UNTIL(cond, seconds) G_STMT_START {                \
     gboolean timed_out_ = FALSE;                                           \
-    guint id_ = g_timeout_add_seconds (20, cr_test_ui_timeout_cb, &timed_out_); \
+    guint id_ = g_timeout_add_seconds ((seconds), cr_test_ui_timeout_cb,   \
+                                       &timed_out_);                       \
     while (!(cond) && !timed_out_)                                         \
       g_main_context_iteration (NULL, TRUE);                               \
     if (timed_out_)                                                        \
@@ -24,15 +28,51 @@ gboolean  cr_test_ui_timeout_cb (gpointer     flag);
     g_source_remove (id_);                                                 \
   } G_STMT_END
 
-/* A template child of @widget (declared in @type's template); never NULL. */
-gpointer  cr_test_ui_child      (gpointer     widget,
-                                 GType        type,
-                                 const char  *name);
+/* The same, failing after 20 s. */
+#define cr_test_ui_wait_until(cond) CR_TEST_UI_WAIT_UNTIL (cond, 20)
 
-/* Renders @widget as it looks now (a GtkWidgetPaintable snapshot drawn by
- * its window's GskRenderer into a texture) to
- * $CR_TEST_BUILDDIR/screenshots/@file_name, and returns that path. */
-char     *cr_test_ui_save_png   (GtkWidget   *widget,
-                                 const char  *file_name);
+/* A template child of @widget (declared in @type's template); never NULL. */
+gpointer    cr_test_ui_child        (gpointer      widget,
+                                     GType         type,
+                                     const char   *name);
+
+/* @widget as it looks now: a GtkWidgetPaintable snapshot drawn by its
+ * window's GskRenderer into a texture of the widget's size. */
+GdkTexture *cr_test_ui_render       (GtkWidget    *widget);
+
+/* Saves @texture to $CR_TEST_BUILDDIR/screenshots/@file_name and returns
+ * that path. */
+char       *cr_test_ui_save_texture (GdkTexture   *texture,
+                                     const char   *file_name);
+
+/* Both: renders @widget to $CR_TEST_BUILDDIR/screenshots/@file_name, and
+ * returns that path. */
+char       *cr_test_ui_save_png     (GtkWidget    *widget,
+                                     const char   *file_name);
+
+/* Presents a new window of @app for @state at @width × @height and waits
+ * until it is mapped. */
+CrWindow   *cr_test_ui_open_window  (gpointer      app,
+                                     CrSetupState *state,
+                                     int           width,
+                                     int           height);
+
+/* Destroys @window (if any) and asserts that @state (if any) is freed
+ * with it: nothing else may hold the state after the window has gone. */
+void        cr_test_ui_close_window (CrWindow     *window,
+                                     CrSetupState *state);
+
+/* The id of @window's visible step. */
+const char *cr_test_ui_page_id      (CrWindow     *window);
+
+/* Runs @action (e.g. "assistant.next") on @window; it must exist. */
+void        cr_test_ui_activate     (CrWindow     *window,
+                                     const char   *action);
+
+/* Whether @window's Next button is shown and can be pressed. */
+gboolean    cr_test_ui_next_enabled (CrWindow     *window);
+
+/* Clicks @button as a person would: it must be sensitive and on screen. */
+void        cr_test_ui_click        (gpointer      button);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "cr-keyring-page.h"
 #include "cr-model-page.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-troubleshoot-view.h"
 #include "cr-window.h"
 
@@ -37,124 +38,24 @@ typedef struct
   CrWindow      *window;
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static CrPage *
-page (Fixture *f)
-{
-  return cr_window_get_page (f->window);
-}
-
-static const char *
-page_id (Fixture *f)
-{
-  return cr_page_get_id (page (f));
-}
-
 static const char *
 stack_child (gpointer    widget,
              GType       type,
              const char *name)
 {
-  return gtk_stack_get_visible_child_name (child (widget, type, name));
-}
-
-static void
-activate (Fixture    *f,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-}
-
-static gboolean
-next_enabled (Fixture *f)
-{
-  GtkWidget *next = child (f->window, CR_TYPE_WINDOW, "next_button");
-
-  return gtk_widget_get_sensitive (next) && gtk_widget_get_visible (next);
-}
-
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_true (gtk_widget_get_mapped (button));
-  g_signal_emit_by_name (button, "clicked");
+  return gtk_stack_get_visible_child_name (cr_test_ui_child (widget, type, name));
 }
 
 static void
 render_png (Fixture    *f,
             const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(GdkTexture) texture = cr_test_ui_render (GTK_WIDGET (f->window));
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  int width, height;
+  g_autofree char *file = g_strdup_printf ("pages-%s-%d%s.png", name, gdk_texture_get_width (texture),
+                                           dark ? "-dark" : "");
 
-  /* Until the window has drawn itself at its new size, there is nothing
-   * to snapshot yet. */
-  paintable = gtk_widget_paintable_new (widget);
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      settle (100);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_strdup_printf ("pages-%s-%d%s.png", name, width, dark ? "-dark" : "");
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  g_free (cr_test_ui_save_texture (texture, file));
 }
 
 /* The step itself fits a 360 px window, whatever the frame around it. */
@@ -163,7 +64,7 @@ assert_fits_narrow (Fixture *f)
 {
   int min_width;
 
-  gtk_widget_measure (GTK_WIDGET (page (f)), GTK_ORIENTATION_HORIZONTAL, -1,
+  gtk_widget_measure (GTK_WIDGET (cr_window_get_page (f->window)), GTK_ORIENTATION_HORIZONTAL, -1,
                       &min_width, NULL, NULL, NULL);
   g_assert_cmpint (min_width, <=, 360);
 }
@@ -186,7 +87,7 @@ save_pngs (Fixture    *f,
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  settle (100);
+  cr_test_ui_settle (100);
 }
 
 static void
@@ -211,7 +112,7 @@ verify_token (Fixture    *f,
   cr_setup_state_set_base_url (f->state, cr_test_gateway_get_base_url (f->gateway));
   cr_setup_state_set_key (f->state, token);
   cr_gateway_list_models_async (cr_setup_state_get_gateway (f->state), NULL, models_cb, f);
-  wait_until (cr_setup_state_get_models (f->state) != NULL);
+  cr_test_ui_wait_until (cr_setup_state_get_models (f->state) != NULL);
 }
 
 static void
@@ -219,7 +120,7 @@ go_to (Fixture    *f,
        const char *page_id_)
 {
   cr_page_jump_to (cr_window_lookup_page (f->window, "welcome"), page_id_);
-  g_assert_cmpstr (page_id (f), ==, page_id_);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, page_id_);
 }
 
 static void
@@ -232,19 +133,14 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
 
   f->state = cr_setup_state_new (NULL);
-  f->window = cr_window_new (app, f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 900);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   g_clear_object (&f->gateway);
 }
 
@@ -278,7 +174,7 @@ static GtkCheckButton *
 model_radio (Fixture    *f,
              const char *model)
 {
-  GtkWidget *list = child (page (f), CR_TYPE_MODEL_PAGE, "model_list");
+  GtkWidget *list = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "model_list");
   GtkWidget *widget = list;
 
   /* Depth-first through the list (the "More models" expander nests rows). */
@@ -304,7 +200,7 @@ model_radio (Fixture    *f,
 static const char *
 test_view (Fixture *f)
 {
-  return stack_child (page (f), CR_TYPE_MODEL_PAGE, "test_stack");
+  return stack_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "test_stack");
 }
 
 static void
@@ -316,31 +212,31 @@ test_model_baseline (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
   go_to (f, "model");
-  model = page (f);
+  model = cr_window_get_page (f->window);
 
   baseline = model_radio (f, CR_DEFAULT_MODEL);
   g_assert_nonnull (baseline);
   g_assert_true (gtk_check_button_get_active (baseline));
   g_assert_nonnull (model_radio (f, "claude-sonnet-4-6"));
-  g_assert_false (gtk_widget_get_visible (child (model, CR_TYPE_MODEL_PAGE, "warning_group")));
+  g_assert_false (gtk_widget_get_visible (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "warning_group")));
   g_assert_cmpstr (test_view (f), ==, "idle");
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   save_pngs (f, "model");
 
-  click (child (model, CR_TYPE_MODEL_PAGE, "test_button"));
+  cr_test_ui_click (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "test_button"));
   g_assert_cmpstr (test_view (f), ==, "running");
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
   g_assert_cmpstr (test_view (f), ==, "done");
   g_assert_nonnull (cr_setup_state_get_chat_result (f->state));
-  g_assert_cmpstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "reply_label")), !=, "");
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "stats_label")),
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "reply_label")), !=, "");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "stats_label")),
                                    "Answered in "));
   g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
   save_pngs (f, "model-answered");
 
   /* The answer counts for Next: no second request. */
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "keyring") == 0);
   g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
   g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, CR_DEFAULT_MODEL);
 }
@@ -355,8 +251,8 @@ test_model_next_tests (Fixture       *f,
 
   gtk_check_button_set_active (model_radio (f, "claude-sonnet-4-6"), TRUE);
   g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, "claude-sonnet-4-6");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "keyring") == 0);
   g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 1);
   {
     GBytes *body = cr_test_gateway_get_last_body (f->gateway);
@@ -375,24 +271,24 @@ test_model_baseline_not_allowed (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_NARROW);
   go_to (f, "model");
-  model = page (f);
-  warning = child (model, CR_TYPE_MODEL_PAGE, "warning_group");
+  model = cr_window_get_page (f->window);
+  warning = cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "warning_group");
 
   /* Said plainly, with the fix and a way back to verify. */
   g_assert_true (gtk_widget_get_visible (warning));
-  g_assert_nonnull (strstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "warning_title")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "warning_title")),
                             CR_DEFAULT_MODEL));
-  g_assert_nonnull (strstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "warning_text")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "warning_text")),
                             "allowlist"));
   g_assert_null (model_radio (f, CR_DEFAULT_MODEL));
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   save_pngs (f, "model-not-allowed");
 
   /* The user may pick another model and go on with it. */
   gtk_check_button_set_active (model_radio (f, "claude-sonnet-4-6"), TRUE);
-  g_assert_true (next_enabled (f));
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "keyring") == 0);
+  g_assert_true (cr_test_ui_next_enabled (f->window));
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "keyring") == 0);
   g_assert_cmpstr (cr_setup_state_get_model (f->state), ==, "claude-sonnet-4-6");
 }
 
@@ -413,28 +309,28 @@ test_model_refused (Fixture       *f,
   cr_setup_state_set_models (f->state, models);
 
   go_to (f, "model");
-  page_ = page (f);
-  activate (f, "assistant.next");
-  wait_until (!cr_window_get_busy (f->window));
+  page_ = cr_window_get_page (f->window);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (!cr_window_get_busy (f->window));
 
-  g_assert_cmpstr (page_id (f), ==, "model");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "model");
   g_assert_cmpstr (test_view (f), ==, "error");
-  g_assert_nonnull (strstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_fix")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "error_fix")),
                             cr_gateway_error_code_fix (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED)));
-  g_assert_cmpstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_cause")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "error_cause")), ==,
                    cr_gateway_error_code_cause (CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED));
-  g_assert_nonnull (strstr (gtk_label_get_text (child (page_, CR_TYPE_MODEL_PAGE, "error_server")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "error_server")),
                             "403"));
-  g_assert_true (gtk_widget_get_visible (child (page_, CR_TYPE_MODEL_PAGE, "retry_button")));
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "retry_button")));
   save_pngs (f, "model-refused");
 
-  click (child (page_, CR_TYPE_MODEL_PAGE, "retry_button"));
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  cr_test_ui_click (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "retry_button"));
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
   g_assert_cmpstr (test_view (f), ==, "error");
   g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, CHAT_PATH), ==, 2);
 
-  click (child (page_, CR_TYPE_MODEL_PAGE, "error_verify_button"));
-  g_assert_cmpstr (page_id (f), ==, "verify");
+  cr_test_ui_click (cr_test_ui_child (page_, CR_TYPE_MODEL_PAGE, "error_verify_button"));
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "verify");
 }
 
 static void
@@ -448,23 +344,23 @@ test_model_cancel (Fixture       *f,
   go_to (f, "model");
 
   /* The page's own test: Escape stops it at once. */
-  click (child (page (f), CR_TYPE_MODEL_PAGE, "test_button"));
-  wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 1);
+  cr_test_ui_click (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "test_button"));
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 1);
   start = g_get_monotonic_time ();
-  activate (f, "assistant.cancel");
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  cr_test_ui_activate (f->window, "assistant.cancel");
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   g_assert_cmpstr (test_view (f), ==, "idle");
 
   /* Next's test: the window's Cancel returns control at once too. */
-  activate (f, "assistant.next");
-  wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 2);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 2);
   g_assert_true (cr_window_get_busy (f->window));
-  activate (f, "assistant.cancel");
+  cr_test_ui_activate (f->window, "assistant.cancel");
   g_assert_false (cr_window_get_busy (f->window));
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
-  g_assert_cmpstr (page_id (f), ==, "model");
-  g_assert_true (next_enabled (f));
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "model");
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 }
 
 /* ---- step 6: the keyring ---- */
@@ -493,31 +389,31 @@ test_keyring_save (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
   go_to (f, "keyring");
-  keyring = page (f);
+  keyring = cr_window_get_page (f->window);
 
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (keyring, CR_TYPE_KEYRING_PAGE, "key_row")), ==,
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "key_row")), ==,
                    masked);
   assert_key_not_shown (GTK_WIDGET (keyring), CR_TEST_TOKEN_GOOD);
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   save_pngs (f, "keyring");
 
-  click (child (keyring, CR_TYPE_KEYRING_PAGE, "save_button"));
-  wait_until (g_strcmp0 (stack_child (keyring, CR_TYPE_KEYRING_PAGE, "status_stack"), "saving") != 0);
+  cr_test_ui_click (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "save_button"));
+  cr_test_ui_wait_until (g_strcmp0 (stack_child (keyring, CR_TYPE_KEYRING_PAGE, "status_stack"), "saving") != 0);
   g_assert_cmpstr (stack_child (keyring, CR_TYPE_KEYRING_PAGE, "status_stack"), ==, "result");
-  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
                    "Key saved");
   g_assert_true (cr_setup_state_get_key_stored (f->state));
   save_pngs (f, "keyring-saved");
 
   cr_keyring_lookup_async (CR_KEYRING_DEFAULT_PROFILE, NULL, lookup_cb, found);
-  wait_until (found[0] != NULL);
+  cr_test_ui_wait_until (found[0] != NULL);
   g_assert_cmpstr (found[0], ==, CR_TEST_TOKEN_GOOD);
   g_assert_cmpstr (found[1], ==, cr_test_gateway_get_base_url (f->gateway));
   cr_key_free (found[0]);
   g_free (found[1]);
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "cursor") == 0);
 }
 
 /* Next saves when the user did not press "Save key". */
@@ -529,12 +425,12 @@ test_keyring_next_saves (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_WIDE);
   go_to (f, "keyring");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "cursor") == 0);
   g_assert_true (cr_setup_state_get_key_stored (f->state));
 
   cr_keyring_lookup_async (CR_KEYRING_DEFAULT_PROFILE, NULL, lookup_cb, found);
-  wait_until (found[0] != NULL);
+  cr_test_ui_wait_until (found[0] != NULL);
   g_assert_cmpstr (found[0], ==, CR_TEST_TOKEN_WIDE);
   cr_key_free (found[0]);
   g_free (found[1]);
@@ -606,25 +502,25 @@ test_keyring_locked (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
   go_to (f, "keyring");
-  keyring = page (f);
-  activate (f, "assistant.next");
-  wait_until (!cr_window_get_busy (f->window));
+  keyring = cr_window_get_page (f->window);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (!cr_window_get_busy (f->window));
 
-  g_assert_cmpstr (page_id (f), ==, "keyring");
-  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "keyring");
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
                    "The keyring stayed locked");
-  g_assert_false (next_enabled (f));
-  g_assert_true (gtk_widget_get_visible (child (keyring, CR_TYPE_KEYRING_PAGE, "skip_button")));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "skip_button")));
   g_assert_false (cr_setup_state_get_key_stored (f->state));
   save_pngs (f, "keyring-locked");
 
   /* Unlocked now (as if the password had been typed): Try Again saves. */
   unlock_collection (collection);
-  click (child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button"));
-  wait_until (cr_setup_state_get_key_stored (f->state));
-  g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+  cr_test_ui_click (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button"));
+  cr_test_ui_wait_until (cr_setup_state_get_key_stored (f->state));
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
                    "Key saved");
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 }
 
 /* Going on without saving, from the card. */
@@ -641,13 +537,13 @@ test_keyring_skip (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
   go_to (f, "keyring");
-  click (child (page (f), CR_TYPE_KEYRING_PAGE, "save_button"));
-  wait_until (g_strcmp0 (stack_child (page (f), CR_TYPE_KEYRING_PAGE, "status_stack"), "result") == 0);
-  g_assert_false (next_enabled (f));
+  cr_test_ui_click (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_KEYRING_PAGE, "save_button"));
+  cr_test_ui_wait_until (g_strcmp0 (stack_child (cr_window_get_page (f->window), CR_TYPE_KEYRING_PAGE, "status_stack"), "result") == 0);
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   unlock_collection (collection);
 
-  click (child (page (f), CR_TYPE_KEYRING_PAGE, "skip_button"));
-  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  cr_test_ui_click (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_KEYRING_PAGE, "skip_button"));
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "cursor") == 0);
   g_assert_false (cr_setup_state_get_key_stored (f->state));
 }
 
@@ -689,21 +585,21 @@ test_keyring_no_service (void)
       fixture_set_up (f, NULL);
       verify_token (f, CR_TEST_TOKEN_GOOD);
       go_to (f, "keyring");
-      keyring = page (f);
+      keyring = cr_window_get_page (f->window);
 
-      activate (f, "assistant.next");
-      wait_until (!cr_window_get_busy (f->window));
-      g_assert_cmpstr (page_id (f), ==, "keyring");
-      g_assert_cmpstr (gtk_label_get_text (child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
+      cr_test_ui_activate (f->window, "assistant.next");
+      cr_test_ui_wait_until (!cr_window_get_busy (f->window));
+      g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "keyring");
+      g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "result_title")), ==,
                        "No keyring service is running");
       /* Not a dead end: Next now goes on without saving. */
       g_assert_cmpstr (cr_page_get_next_label (keyring), ==, "_Skip");
-      g_assert_true (next_enabled (f));
-      g_assert_true (gtk_widget_get_visible (child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button")));
+      g_assert_true (cr_test_ui_next_enabled (f->window));
+      g_assert_true (gtk_widget_get_visible (cr_test_ui_child (keyring, CR_TYPE_KEYRING_PAGE, "retry_button")));
       save_pngs (f, "keyring-no-service");
 
-      activate (f, "assistant.next");
-      wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+      cr_test_ui_activate (f->window, "assistant.next");
+      cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "cursor") == 0);
       g_assert_false (cr_setup_state_get_key_stored (f->state));
       fixture_tear_down (f, NULL);
       return;
@@ -764,7 +660,7 @@ clipboard_text (Fixture *f)
   char *text = NULL;
 
   gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
-  wait_until (text != NULL);
+  cr_test_ui_wait_until (text != NULL);
   return text;
 }
 
@@ -780,28 +676,28 @@ test_cursor_steps (Fixture       *f,
   verify_token (f, CR_TEST_TOKEN_GOOD);
   cr_setup_state_set_model (f->state, "claude-sonnet-4-6");
   go_to (f, "cursor");
-  cursor = page (f);
+  cursor = cr_window_get_page (f->window);
 
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (cursor, CR_TYPE_CURSOR_PAGE, "key_row")), ==,
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "key_row")), ==,
                    masked);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (cursor, CR_TYPE_CURSOR_PAGE, "url_row")),
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "url_row")),
                             cr_test_gateway_get_base_url (f->gateway)));
-  g_assert_nonnull (strstr (adw_preferences_row_get_title (child (cursor, CR_TYPE_CURSOR_PAGE, "model_row")),
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "model_row")),
                             "claude-sonnet-4-6"));
   assert_key_not_shown (GTK_WIDGET (cursor), CR_TEST_TOKEN_GOOD);
 
-  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_url_button"));
+  cr_test_ui_click (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_url_button"));
   text = clipboard_text (f);
   g_assert_cmpstr (text, ==, cr_test_gateway_get_base_url (f->gateway));
   g_clear_pointer (&text, g_free);
 
-  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  cr_test_ui_click (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
   text = clipboard_text (f);
   g_assert_cmpstr (text, ==, CR_TEST_TOKEN_GOOD);
   g_clear_pointer (&text, g_free);
-  notice = gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label"));
+  notice = gtk_label_get_text (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label"));
   g_assert_nonnull (strstr (notice, "cleared from the clipboard in 30 seconds"));
-  g_assert_true (gtk_revealer_get_reveal_child (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_revealer")));
+  g_assert_true (gtk_revealer_get_reveal_child (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_revealer")));
   assert_key_not_shown (GTK_WIDGET (cursor), CR_TEST_TOKEN_GOOD);
   save_pngs (f, "cursor");
 }
@@ -816,26 +712,26 @@ test_cursor_clears_clipboard (Fixture       *f,
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
   go_to (f, "cursor");
-  cursor = page (f);
+  cursor = cr_window_get_page (f->window);
   cr_cursor_page_set_clipboard_timeout (CR_CURSOR_PAGE (cursor), 1);
 
   /* Still ours after the timeout: cleared, and the page says so. */
-  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  cr_test_ui_click (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
   text = clipboard_text (f);
   g_assert_cmpstr (text, ==, CR_TEST_TOKEN_GOOD);
   g_clear_pointer (&text, g_free);
   /* A timeout in whole seconds may fire up to a second late. */
-  wait_until (g_strcmp0 (gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")),
-                         "The key was cleared from the clipboard.") == 0);
+  cr_test_ui_wait_until (g_strcmp0 (gtk_label_get_text (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")),
+                                    "The key was cleared from the clipboard.") == 0);
   text = clipboard_text (f);
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
 
   /* Something else copied since: left alone. */
-  click (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
+  cr_test_ui_click (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"));
   gdk_clipboard_set_text (clipboard, "the user's own text");
   /* The timeout has fired once the notice goes away. */
-  wait_until (!gtk_revealer_get_reveal_child (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_revealer")));
+  cr_test_ui_wait_until (!gtk_revealer_get_reveal_child (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_revealer")));
   text = clipboard_text (f);
   g_assert_cmpstr (text, ==, "the user's own text");
 }
@@ -846,7 +742,7 @@ static CrCheckItem *
 item_at (Fixture *f,
          guint    index)
 {
-  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "check_list");
+  GtkListBox *list = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "check_list");
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
 
   g_assert_true (CR_IS_CHECK_ROW (row));
@@ -856,7 +752,7 @@ item_at (Fixture *f,
 static guint
 n_rows (Fixture *f)
 {
-  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "check_list");
+  GtkListBox *list = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "check_list");
   guint n = 0;
 
   while (gtk_list_box_get_row_at_index (list, n) != NULL)
@@ -885,13 +781,13 @@ item (Fixture    *f,
 static gboolean
 checklist_running (Fixture *f)
 {
-  return g_strcmp0 (stack_child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_stack"), "stop") == 0;
+  return g_strcmp0 (stack_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "run_stack"), "stop") == 0;
 }
 
 static const char *
 summary (Fixture *f)
 {
-  return gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
+  return gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
 }
 
 /* The row says what the item says, in words and not only in colour. */
@@ -902,11 +798,11 @@ assert_list_row_matches (GtkListBox *list,
   GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, index));
   CrCheckItem *item_ = cr_check_row_get_item (CR_CHECK_ROW (row));
   CrCheckStatus status = cr_check_item_get_status (item_);
-  GtkWidget *fix = child (row, CR_TYPE_CHECK_ROW, "fix_label");
+  GtkWidget *fix = cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "fix_label");
 
-  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
                    cr_check_status_label (status));
-  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "title_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "title_label")), ==,
                    cr_check_item_get_title (item_));
   if ((status == CR_CHECK_FAILED || status == CR_CHECK_NEEDS_YOU) && cr_check_item_get_fix (item_))
     {
@@ -915,7 +811,7 @@ assert_list_row_matches (GtkListBox *list,
     }
   if (status == CR_CHECK_PASSED)
     g_assert_false (gtk_widget_get_visible (fix));
-  g_assert_true (gtk_widget_get_visible (child (row, CR_TYPE_CHECK_ROW, "changed_label")) ==
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "changed_label")) ==
                  cr_check_item_get_changed (item_));
 }
 
@@ -923,14 +819,14 @@ static void
 assert_row_matches (Fixture *f,
                     guint    index)
 {
-  assert_list_row_matches (child (page (f), CR_TYPE_CHECKLIST_PAGE, "check_list"), index);
+  assert_list_row_matches (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "check_list"), index);
 }
 
 static CrCheckItem *
 cursor_item (Fixture    *f,
              const char *id)
 {
-  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_list");
+  GtkListBox *list = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_list");
   GtkListBoxRow *row;
 
   for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
@@ -949,7 +845,7 @@ cursor_item (Fixture    *f,
 static void
 assert_cursor_not_found (Fixture *f)
 {
-  GtkWidget *group = child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group");
+  GtkWidget *group = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group");
 
   g_assert_true (gtk_widget_get_visible (group));
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==,
@@ -970,18 +866,18 @@ test_checklist_good (Fixture       *f,
   verify_token (f, CR_TEST_TOKEN_GOOD);
   cr_test_gateway_set_latency (f->gateway, 100);
   go_to (f, "checklist");
-  checklist = page (f);
+  checklist = cr_window_get_page (f->window);
   g_assert_cmpstr (cr_page_get_next_label (checklist), ==, "_Done");
 
   /* The run starts by itself, and the rows follow it live. */
   g_assert_true (checklist_running (f));
-  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "Checking your setup…");
-  wait_until (cr_check_item_get_status (item (f, CR_CHECK_KEY)) == CR_CHECK_RUNNING);
+  cr_test_ui_wait_until (cr_check_item_get_status (item (f, CR_CHECK_KEY)) == CR_CHECK_RUNNING);
   assert_row_matches (f, 0);
   save_pngs (f, "checklist-running");
 
-  wait_until (!checklist_running (f));
+  cr_test_ui_wait_until (!checklist_running (f));
   g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_KEY)), ==, CR_CHECK_PASSED);
   /* The loopback address is not crazyrouter.com: a warning, not a failure. */
   g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_BASE_URL)), ==, CR_CHECK_WARNING);
@@ -1004,7 +900,7 @@ test_checklist_good (Fixture       *f,
   save_pngs (f, "checklist");
 
   /* The switch settles the last item at once, without a new run. */
-  tab = child (checklist, CR_TYPE_CHECKLIST_PAGE, "tab_switch");
+  tab = cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "tab_switch");
   gtk_switch_set_active (tab, TRUE);
   g_assert_true (cr_setup_state_get_tab_acknowledged (f->state));
   g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_TAB_COMPLETION)), ==, CR_CHECK_PASSED);
@@ -1013,9 +909,9 @@ test_checklist_good (Fixture       *f,
   save_pngs (f, "checklist-acknowledged");
 
   /* Run again keeps the acknowledgement. */
-  click (child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
+  cr_test_ui_click (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
   g_assert_true (checklist_running (f));
-  wait_until (!checklist_running (f));
+  cr_test_ui_wait_until (!checklist_running (f));
   g_assert_cmpstr (summary (f), ==, "7 passed · 1 warning · 3 need you");
   assert_cursor_not_found (f);
 }
@@ -1033,9 +929,9 @@ test_checklist_failure_and_help (Fixture       *f,
   /* gpt-5.4 chosen, but this token only allows claude-sonnet-4-6. */
   verify_token (f, CR_TEST_TOKEN_NARROW);
   go_to (f, "checklist");
-  checklist = page (f);
-  help = child (checklist, CR_TYPE_CHECKLIST_PAGE, "troubleshoot");
-  wait_until (!checklist_running (f));
+  checklist = cr_window_get_page (f->window);
+  help = cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "troubleshoot");
+  cr_test_ui_wait_until (!checklist_running (f));
 
   model = item (f, CR_CHECK_MODEL);
   g_assert_cmpint (cr_check_item_get_status (model), ==, CR_CHECK_FAILED);
@@ -1043,7 +939,7 @@ test_checklist_failure_and_help (Fixture       *f,
   g_assert_cmpuint (n_rows (f), >=, 7);
   for (guint i = 0; i < n_rows (f); i++)
     assert_row_matches (f, i);
-  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "Something needs fixing");
   g_assert_nonnull (strstr (summary (f), "failed"));
   g_assert_false (cr_setup_state_get_last_check_ok (f->state));
@@ -1054,17 +950,17 @@ test_checklist_failure_and_help (Fixture       *f,
   g_assert_false (cr_troubleshoot_view_is_highlighted (help, "404"));
 
   /* The failed row leads straight to it. */
-  row = GTK_WIDGET (gtk_list_box_get_row_at_index (child (checklist, CR_TYPE_CHECKLIST_PAGE, "check_list"),
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "check_list"),
                                                    row_index (f, CR_CHECK_MODEL)));
-  g_assert_true (gtk_widget_get_visible (child (row, CR_TYPE_CHECK_ROW, "help_label")));
-  g_signal_emit_by_name (child (row, CR_TYPE_CHECK_ROW, "help_label"), "activate-link",
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "help_label")));
+  g_signal_emit_by_name (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "help_label"), "activate-link",
                          "troubleshooting", &handled);
   g_assert_true (handled);
   g_assert_cmpstr (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "view_stack"), ==, "help");
   save_pngs (f, "troubleshooting");
 
   /* Escape goes back to the checks. */
-  activate (f, "assistant.cancel");
+  cr_test_ui_activate (f->window, "assistant.cancel");
   g_assert_cmpstr (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "view_stack"), ==, "checks");
 }
 
@@ -1088,12 +984,12 @@ test_checklist_cursor_section (Fixture       *f,
   cr_checklist_set_cursor_enabled (checklist, TRUE);
 
   go_to (f, "checklist");
-  page_ = page (f);
-  wait_until (!checklist_running (f));
+  page_ = cr_window_get_page (f->window);
+  cr_test_ui_wait_until (!checklist_running (f));
 
-  g_assert_true (gtk_widget_get_visible (child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
   g_assert_cmpuint (n_rows (f), ==, 7);
-  cursor_list = child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_list");
+  cursor_list = cr_test_ui_child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_list");
   while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (cursor_list, n))) != NULL)
     {
       CrCheckItem *item_ = cr_check_row_get_item (CR_CHECK_ROW (row));
@@ -1111,7 +1007,7 @@ test_checklist_cursor_section (Fixture       *f,
 
   /* Off again: the group goes away with its items. */
   cr_checklist_set_cursor_enabled (checklist, FALSE);
-  g_assert_false (gtk_widget_get_visible (child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  g_assert_false (gtk_widget_get_visible (cr_test_ui_child (page_, CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
   g_rmdir (nowhere);
 }
 
@@ -1125,23 +1021,23 @@ test_checklist_cancel (Fixture       *f,
   verify_token (f, CR_TEST_TOKEN_GOOD);
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
   go_to (f, "checklist");
-  checklist = page (f);
-  wait_until (cr_test_gateway_get_request_count (f->gateway) > 0);
+  checklist = cr_window_get_page (f->window);
+  cr_test_ui_wait_until (cr_test_gateway_get_request_count (f->gateway) > 0);
 
   start = g_get_monotonic_time ();
-  activate (f, "assistant.cancel");
-  wait_until (!checklist_running (f));
+  cr_test_ui_activate (f->window, "assistant.cancel");
+  cr_test_ui_wait_until (!checklist_running (f));
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
-  g_assert_cmpstr (gtk_label_get_text (child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "The check was stopped");
   g_assert_cmpint (cr_setup_state_get_last_check_time (f->state), ==, 0);
 
   /* Leaving the step stops a run too. */
-  click (child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
+  cr_test_ui_click (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
   g_assert_true (checklist_running (f));
-  activate (f, "assistant.back");
-  g_assert_cmpstr (page_id (f), !=, "checklist");
-  wait_until (g_strcmp0 (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_stack"), "run") == 0);
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), !=, "checklist");
+  cr_test_ui_wait_until (g_strcmp0 (stack_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_stack"), "run") == 0);
 }
 
 int
