@@ -24,6 +24,7 @@
 #include "cr-key-page.h"
 #include "cr-model-page.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-verify-page.h"
 #include "cr-window.h"
 
@@ -42,79 +43,6 @@ typedef struct
   CrWindow      *window;
   char          *typed_url;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static CrPage *
-page (Fixture *f)
-{
-  return cr_window_get_page (f->window);
-}
-
-static const char *
-page_id (Fixture *f)
-{
-  return cr_page_get_id (page (f));
-}
-
-static void
-activate (Fixture    *f,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-}
-
-static gboolean
-next_enabled (Fixture *f)
-{
-  GtkWidget *next = child (f->window, CR_TYPE_WINDOW, "next_button");
-
-  return gtk_widget_get_sensitive (next) && gtk_widget_get_visible (next);
-}
-
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_true (gtk_widget_get_mapped (button));
-  g_signal_emit_by_name (button, "clicked");
-}
 
 /* What the Escape key does: the window's own Escape shortcut, run as the
  * key press would run it. */
@@ -244,19 +172,14 @@ fixture_set_up (Fixture       *f,
   f->typed_url = g_strdup (cr_test_gateway_get_base_url (f->gateway));
 
   f->state = cr_setup_state_new (NULL);
-  f->window = cr_window_new (app, f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 820);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 820);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   g_clear_object (&f->gateway);
   g_free (f->typed_url);
 }
@@ -273,16 +196,16 @@ type_key_and_url (Fixture *f)
   g_autoptr(CrGateway) client = NULL;
   char *key;
 
-  g_assert_cmpstr (page_id (f), ==, "welcome");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "token") == 0);
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "token") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
 
-  key_page = CR_KEY_PAGE (page (f));
-  gtk_editable_set_text (child (key_page, CR_TYPE_KEY_PAGE, "key_row"), TYPED_KEY);
-  gtk_editable_set_text (child (key_page, CR_TYPE_KEY_PAGE, "url_row"), f->typed_url);
-  g_assert_true (next_enabled (f));
+  key_page = CR_KEY_PAGE (cr_window_get_page (f->window));
+  gtk_editable_set_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "key_row"), TYPED_KEY);
+  gtk_editable_set_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "url_row"), f->typed_url);
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 
   key = cr_key_clean (TYPED_KEY);
   cr_setup_state_set_base_url (f->state, diagnosis->input);
@@ -300,23 +223,23 @@ assert_input_kept (Fixture *f)
 {
   CrPage *key_page = cr_window_lookup_page (f->window, "key");
 
-  g_assert_cmpstr (gtk_editable_get_text (child (key_page, CR_TYPE_KEY_PAGE, "key_row")), ==, TYPED_KEY);
-  g_assert_cmpstr (gtk_editable_get_text (child (key_page, CR_TYPE_KEY_PAGE, "url_row")), ==, f->typed_url);
+  g_assert_cmpstr (gtk_editable_get_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "key_row")), ==, TYPED_KEY);
+  g_assert_cmpstr (gtk_editable_get_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "url_row")), ==, f->typed_url);
 }
 
 /* Back from wherever the wizard is to the key page: both fields as typed. */
 static void
 back_to_key_page (Fixture *f)
 {
-  while (g_strcmp0 (page_id (f), "key") != 0)
+  while (g_strcmp0 (cr_test_ui_page_id (f->window), "key") != 0)
     {
-      const char *before = page_id (f);
+      const char *before = cr_test_ui_page_id (f->window);
 
-      activate (f, "assistant.back");
-      g_assert_cmpstr (page_id (f), !=, before);
+      cr_test_ui_activate (f->window, "assistant.back");
+      g_assert_cmpstr (cr_test_ui_page_id (f->window), !=, before);
     }
   assert_input_kept (f);
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 }
 
 /* ---- step 4: verify ---- */
@@ -335,9 +258,9 @@ run_verify (Fixture *f)
 {
   gint64 start = g_get_monotonic_time ();
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "verify") == 0);
-  wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
+  cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
@@ -346,20 +269,20 @@ assert_verify_problem (Fixture        *f,
                        CrGatewayError  code)
 {
   CrPage *verify = cr_window_lookup_page (f->window, "verify");
-  const char *fix = adw_action_row_get_subtitle (child (verify, CR_TYPE_VERIFY_PAGE, "fix_row"));
+  const char *fix = adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "fix_row"));
 
-  g_assert_cmpstr (page_id (f), ==, "verify");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "verify");
   g_assert_cmpstr (verify_view (f), ==, "problem");
   g_assert_false (cr_page_get_complete (verify));
-  g_assert_false (next_enabled (f));
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")), ==,
+  g_assert_false (cr_test_ui_next_enabled (f->window));
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")), ==,
                    cr_gateway_error_code_cause (code));
   if (code != CR_GATEWAY_ERROR_RATE_LIMITED)
     g_assert_cmpstr (fix, ==, cr_gateway_error_code_fix (code));
-  g_assert_true (gtk_widget_get_visible (child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")));
-  g_assert_true (gtk_widget_get_visible (child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")));
-  g_assert_true (gtk_widget_get_mapped (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button")));
-  g_assert_cmpstr (gtk_label_get_text (child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), !=,
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")));
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")));
+  g_assert_true (gtk_widget_get_mapped (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button")));
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), !=,
                    "Check stopped");
 }
 
@@ -374,18 +297,18 @@ assert_escape_stops_verify (Fixture *f,
   guint before = cr_test_gateway_get_request_count (f->gateway);
 
   cr_test_gateway_set_latency (f->gateway, 1500);
-  click (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
+  cr_test_ui_click (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
   g_assert_cmpstr (verify_view (f), ==, "running");
   if (reaches_gateway)
-    wait_until (cr_test_gateway_get_request_count (f->gateway) > before);
+    cr_test_ui_wait_until (cr_test_gateway_get_request_count (f->gateway) > before);
 
   press_escape (f);
   g_assert_cmpstr (verify_view (f), ==, "problem");
-  g_assert_cmpstr (gtk_label_get_text (child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
                    "Check stopped");
-  g_assert_true (gtk_widget_has_focus (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button")));
-  settle (200);
-  g_assert_cmpstr (gtk_label_get_text (child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
+  g_assert_true (gtk_widget_has_focus (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button")));
+  cr_test_ui_settle (200);
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
                    "Check stopped");
   cr_test_gateway_set_latency (f->gateway, 0);
 }
@@ -395,10 +318,10 @@ static void
 assert_recovers (Fixture *f)
 {
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_NORMAL);
-  g_assert_cmpstr (page_id (f), ==, "key");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "key");
   run_verify (f);
   g_assert_cmpstr (verify_view (f), ==, "done");
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 }
 
 /* The whole round for one fault, at the verify step. */
@@ -515,8 +438,8 @@ test_verify_server_error_storm (Fixture       *f,
     {
       guint before = cr_test_gateway_count_path (f->gateway, MODELS_PATH);
 
-      click (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
-      wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+      cr_test_ui_click (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
+      cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
       assert_verify_problem (f, CR_GATEWAY_ERROR_SERVER);
       g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, MODELS_PATH), ==, before + 1);
     }
@@ -524,10 +447,10 @@ test_verify_server_error_storm (Fixture       *f,
   assert_escape_stops_verify (f, TRUE);
 
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_NORMAL);
-  click (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
-  wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+  cr_test_ui_click (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"));
+  cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
   g_assert_cmpstr (verify_view (f), ==, "done");
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   back_to_key_page (f);
 }
 
@@ -542,7 +465,7 @@ test_verify_rate_limited (Fixture       *f,
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_RATE_LIMITED);
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_RATE_LIMITED);
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")), ==,
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")), ==,
                    "Wait 7 seconds, then try again.");
   assert_shown (verify, "429");
 
@@ -561,7 +484,7 @@ verify_redirect (Fixture    *f,
   cr_test_gateway_set_mode (f->gateway, mode);
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_INSECURE_REDIRECT);
-  settle (200);
+  cr_test_ui_settle (200);
   g_assert_cmpuint (cr_test_gateway_get_redirect_target_count (f->gateway), ==, 0);
   g_assert_false (cr_test_gateway_get_redirect_target_saw_auth (f->gateway));
 
@@ -592,7 +515,7 @@ test_verify_hostile_message (Fixture       *f,
                              gconstpointer  data)
 {
   CrPage *verify = cr_window_lookup_page (f->window, "verify");
-  GtkLabel *server = child (verify, CR_TYPE_VERIFY_PAGE, "server_label");
+  GtkLabel *server = cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "server_label");
 
   type_key_and_url (f);
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HOSTILE_MESSAGE);
@@ -617,8 +540,8 @@ test_verify_tls (Fixture       *f,
   g_assert_true (g_str_has_prefix (f->typed_url, "https://"));
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_TLS);
-  g_assert_cmpstr (gtk_label_get_text (child (cr_window_lookup_page (f->window, "verify"),
-                                              CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cr_window_lookup_page (f->window, "verify"),
+                                                         CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
                    "The connection is not secure");
   g_assert_cmpuint (cr_test_gateway_get_request_count (f->gateway), ==, 0);
 
@@ -632,7 +555,7 @@ test_verify_tls (Fixture       *f,
 static const char *
 test_view (Fixture *f)
 {
-  return gtk_stack_get_visible_child_name (child (page (f), CR_TYPE_MODEL_PAGE, "test_stack"));
+  return gtk_stack_get_visible_child_name (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "test_stack"));
 }
 
 /* Verify goes through with a good gateway; then the fault, at the test
@@ -643,8 +566,8 @@ go_to_model_page (Fixture *f)
   type_key_and_url (f);
   run_verify (f);
   g_assert_cmpstr (verify_view (f), ==, "done");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "model") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "model") == 0);
   g_assert_cmpstr (test_view (f), ==, "idle");
 }
 
@@ -653,9 +576,9 @@ run_model_test (Fixture *f)
 {
   gint64 start = g_get_monotonic_time ();
 
-  click (child (page (f), CR_TYPE_MODEL_PAGE, "test_button"));
+  cr_test_ui_click (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "test_button"));
   g_assert_cmpstr (test_view (f), ==, "running");
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
@@ -663,16 +586,16 @@ static void
 assert_model_problem (Fixture        *f,
                       CrGatewayError  code)
 {
-  CrPage *model = page (f);
+  CrPage *model = cr_window_get_page (f->window);
 
-  g_assert_cmpstr (page_id (f), ==, "model");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "model");
   g_assert_cmpstr (test_view (f), ==, "error");
-  g_assert_cmpstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "error_cause")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "error_cause")), ==,
                    cr_gateway_error_code_cause (code));
   if (code != CR_GATEWAY_ERROR_RATE_LIMITED)
-    g_assert_nonnull (strstr (gtk_label_get_text (child (model, CR_TYPE_MODEL_PAGE, "error_fix")),
+    g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "error_fix")),
                               cr_gateway_error_code_fix (code)));
-  g_assert_true (gtk_widget_get_mapped (child (model, CR_TYPE_MODEL_PAGE, "retry_button")));
+  g_assert_true (gtk_widget_get_mapped (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "retry_button")));
   g_assert_null (cr_setup_state_get_chat_result (f->state));
 }
 
@@ -684,15 +607,15 @@ assert_escape_stops_model_test (Fixture *f)
   gint64 start;
 
   cr_test_gateway_set_latency (f->gateway, 1500);
-  click (child (page (f), CR_TYPE_MODEL_PAGE, "retry_button"));
+  cr_test_ui_click (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "retry_button"));
   g_assert_cmpstr (test_view (f), ==, "running");
-  wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) > before);
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) > before);
   start = g_get_monotonic_time ();
   press_escape (f);
-  wait_until (g_strcmp0 (test_view (f), "running") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
   g_assert_cmpstr (test_view (f), ==, "idle");
-  g_assert_true (gtk_widget_is_sensitive (child (page (f), CR_TYPE_MODEL_PAGE, "test_button")));
+  g_assert_true (gtk_widget_is_sensitive (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "test_button")));
   cr_test_gateway_set_latency (f->gateway, 0);
 }
 
@@ -769,7 +692,7 @@ test_model_rate_limited (Fixture       *f,
   run_model_test (f);
   assert_model_problem (f, CR_GATEWAY_ERROR_RATE_LIMITED);
   /* The wait, said once. */
-  fix = gtk_label_get_text (child (page (f), CR_TYPE_MODEL_PAGE, "error_fix"));
+  fix = gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "error_fix"));
   g_test_message ("The fix says: %s", fix);
   g_assert_nonnull (strstr (fix, "wait 7 seconds"));
   g_assert_null (strstr (strstr (fix, "wait 7 seconds") + strlen ("wait 7 seconds"), "seconds"));
@@ -784,7 +707,7 @@ test_model_hostile_message (Fixture       *f,
   GtkLabel *server;
 
   go_to_model_page (f);
-  server = child (page (f), CR_TYPE_MODEL_PAGE, "error_server");
+  server = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_MODEL_PAGE, "error_server");
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HOSTILE_MESSAGE);
   run_model_test (f);
   assert_model_problem (f, CR_GATEWAY_ERROR_HTTP);
