@@ -18,6 +18,7 @@
 #include "cr-endpoint.h"
 #include "cr-key-page.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-verify-page.h"
 #include "cr-window.h"
 
@@ -50,82 +51,23 @@ log_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static const char *
-page_id (Fixture *f)
-{
-  return cr_page_get_id (cr_window_get_page (f->window));
-}
-
-static void
-activate (Fixture    *f,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-}
-
-static gboolean
-next_enabled (Fixture *f)
-{
-  GtkWidget *next = child (f->window, CR_TYPE_WINDOW, "next_button");
-
-  return gtk_widget_get_sensitive (next) && gtk_widget_get_visible (next);
-}
-
 static GtkEditable *
 key_row (Fixture *f)
 {
-  return child (f->key_page, CR_TYPE_KEY_PAGE, "key_row");
+  return cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "key_row");
 }
 
 static GtkEditable *
 url_row (Fixture *f)
 {
-  return child (f->key_page, CR_TYPE_KEY_PAGE, "url_row");
+  return cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "url_row");
 }
 
 static const char *
 hint (Fixture    *f,
       const char *name)
 {
-  return gtk_label_get_text (child (f->key_page, CR_TYPE_KEY_PAGE, name));
+  return gtk_label_get_text (cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, name));
 }
 
 static void
@@ -163,15 +105,12 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
 
   f->state = cr_setup_state_new (NULL);
-  f->window = cr_window_new (app, f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 760);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 760);
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "token") == 0);
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "token") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
   f->key_page = cr_window_get_page (f->window);
   g_string_truncate (logged, 0);
 }
@@ -180,9 +119,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   g_clear_object (&f->gateway);
 }
 
@@ -210,8 +147,8 @@ paste (Fixture     *f,
   start = g_get_monotonic_time ();
   /* What Ctrl+V does. */
   g_signal_emit_by_name (text, "paste-clipboard");
-  wait_until (g_strcmp0 (gtk_editable_get_text (row), before) != 0);
-  settle (50);
+  cr_test_ui_wait_until (g_strcmp0 (gtk_editable_get_text (row), before) != 0);
+  cr_test_ui_settle (50);
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
@@ -240,7 +177,7 @@ assert_responsive (Fixture     *f,
   g_assert_cmpstr (gtk_editable_get_text (row), ==, was);
 
   gtk_widget_queue_draw (GTK_WIDGET (f->window));
-  wait_until (gdk_frame_clock_get_frame_counter (clock) > frame);
+  cr_test_ui_wait_until (gdk_frame_clock_get_frame_counter (clock) > frame);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 }
 
@@ -262,15 +199,15 @@ assert_survives_next (Fixture *f)
   g_autofree char *key = g_strdup (gtk_editable_get_text (key_row (f)));
   g_autofree char *url = g_strdup (gtk_editable_get_text (url_row (f)));
 
-  if (next_enabled (f))
+  if (cr_test_ui_next_enabled (f->window))
     {
-      activate (f, "assistant.next");
-      wait_until (g_strcmp0 (page_id (f), "verify") == 0);
-      wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (
-                               GTK_STACK (adw_bin_get_child (ADW_BIN (cr_window_get_page (f->window))))),
-                             "running") != 0);
-      activate (f, "assistant.back");
-      g_assert_cmpstr (page_id (f), ==, "key");
+      cr_test_ui_activate (f->window, "assistant.next");
+      cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
+      cr_test_ui_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (
+                                          GTK_STACK (adw_bin_get_child (ADW_BIN (cr_window_get_page (f->window))))),
+                                        "running") != 0);
+      cr_test_ui_activate (f->window, "assistant.back");
+      g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "key");
     }
   g_assert_cmpstr (gtk_editable_get_text (key_row (f)), ==, key);
   g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, url);
@@ -306,7 +243,7 @@ test_paste_megabyte_key (Fixture       *f,
   g_test_message ("The page says: %s", hint (f, "key_hint"));
   /* Far longer than any key: refused before it can travel anywhere, and
    * the paste stays for the user to fix. */
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   assert_responsive (f, key_row (f));
   assert_survives_next (f);
 }
@@ -347,7 +284,7 @@ test_paste_binary (Fixture       *f,
       g_test_message ("Pasted binary became %" G_GSIZE_FORMAT " bytes", strlen (text));
       g_assert_true (g_utf8_validate (text, -1, NULL));
       assert_hints_short (f);
-      g_assert_false (next_enabled (f));
+      g_assert_false (cr_test_ui_next_enabled (f->window));
       assert_responsive (f, rows[i]);
       assert_survives_next (f);
     }
@@ -356,7 +293,7 @@ test_paste_binary (Fixture       *f,
   gtk_editable_set_text (key_row (f), "sk-demo-\x01\x02\x7f-good");
   gtk_editable_set_text (url_row (f), "https://crazy\x01router.com/v1\x7f");
   assert_hints_short (f);
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   assert_survives_next (f);
   g_assert_cmpstr (gtk_editable_get_text (key_row (f)), ==, "sk-demo-\x01\x02\x7f-good");
   g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, "https://crazy\x01router.com/v1\x7f");
@@ -385,9 +322,9 @@ test_rtl_marks (Fixture       *f,
   g_assert_null (strstr (cr_setup_state_get_base_url (f->state), "\u202B"));
   g_assert_null (strstr (cr_setup_state_get_base_url (f->state), "\u202C"));
 
-  if (gtk_widget_get_visible (child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button")))
+  if (gtk_widget_get_visible (cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button")))
     {
-      g_signal_emit_by_name (child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button"), "clicked");
+      g_signal_emit_by_name (cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button"), "clicked");
       g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, "https://crazyrouter.com/v1");
       /* The key field was not touched by the URL's repair. */
       g_assert_cmpstr (gtk_editable_get_text (key_row (f)), ==, key);
@@ -405,7 +342,7 @@ test_emoji (Fixture       *f,
   gtk_editable_set_text (url_row (f), url);
   assert_hints_short (f);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (key_row (f)), "error"));
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   assert_responsive (f, key_row (f));
   assert_responsive (f, url_row (f));
   assert_survives_next (f);
@@ -427,7 +364,7 @@ test_url_with_credentials (Fixture       *f,
   assert_hints_short (f);
   g_test_message ("The page says: %s", hint (f, "url_hint"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (url_row (f)), "error"));
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   g_assert_null (strstr (hint (f, "url_hint"), "user:"));
 
   shown = window_text (f);
@@ -440,16 +377,16 @@ test_url_with_credentials (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, url);
 
   /* A repair, if offered, leaves the password out. */
-  if (gtk_widget_get_visible (child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button")))
+  if (gtk_widget_get_visible (cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button")))
     {
-      g_signal_emit_by_name (child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button"), "clicked");
+      g_signal_emit_by_name (cr_test_ui_child (f->key_page, CR_TYPE_KEY_PAGE, "fix_button"), "clicked");
       g_assert_null (strstr (gtk_editable_get_text (url_row (f)), PASSWORD));
     }
   /* Enter does not send it anywhere either. */
   gtk_editable_set_text (url_row (f), url);
   g_signal_emit_by_name (url_row (f), "entry-activated");
-  settle (100);
-  g_assert_cmpstr (page_id (f), ==, "key");
+  cr_test_ui_settle (100);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "key");
   g_assert_cmpuint (cr_test_gateway_get_request_count (f->gateway), ==, 0);
   g_assert_null (strstr (cr_setup_state_get_base_url (f->state), PASSWORD));
   g_assert_null (strstr (logged->str, PASSWORD));
@@ -471,17 +408,17 @@ test_ipv6_literal (Fixture       *f,
   assert_hints_short (f);
   g_test_message ("The page says: %s", hint (f, "url_hint"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (url_row (f)), "error"));
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "verify") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
   verify = cr_window_get_page (f->window);
-  wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (verify)))),
-                         "running") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (verify)))),
+                                    "running") != 0);
   g_assert_cmpstr (cr_setup_state_get_base_url (f->state), ==, url);
-  g_assert_nonnull (strstr (gtk_label_get_text (child (verify, CR_TYPE_VERIFY_PAGE, "running_detail")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "running_detail")),
                             "[::1]"));
-  activate (f, "assistant.back");
+  cr_test_ui_activate (f->window, "assistant.back");
   g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, url);
   g_assert_cmpstr (gtk_editable_get_text (key_row (f)), ==, CR_TEST_TOKEN_GOOD);
   assert_responsive (f, url_row (f));
@@ -502,7 +439,7 @@ test_idn_host (Fixture       *f,
       assert_hints_short (f);
       g_test_message ("%s: %s", urls[i], hint (f, "url_hint"));
       g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (url_row (f)), "error"));
-      g_assert_true (next_enabled (f));
+      g_assert_true (cr_test_ui_next_enabled (f->window));
       g_assert_cmpstr (gtk_editable_get_text (url_row (f)), ==, urls[i]);
       assert_responsive (f, url_row (f));
     }

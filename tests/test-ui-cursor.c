@@ -18,6 +18,7 @@
 #include "cr-checklist-page.h"
 #include "cr-test-cursor.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-welcome-page.h"
 #include "cr-window.h"
 
@@ -56,50 +57,6 @@ typedef struct
   char          *install;  /* home/install */
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static CrPage *
-page (Fixture *f)
-{
-  return cr_window_get_page (f->window);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -127,21 +84,14 @@ open_window (Fixture  *f,
   f->state = cr_setup_state_new (f->settings);
   cr_setup_state_set_cursor_location (f->state, f->config, (const char * const[]) { f->install, NULL });
   cr_setup_state_set_key_stored (f->state, key_stored);
-  f->window = cr_window_new (app, f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 900);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  if (f->state != NULL)
-    g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   for (guint i = 0; i < G_N_ELEMENTS (remembered_keys); i++)
     g_settings_reset (f->settings, remembered_keys[i]);
   g_clear_object (&f->settings);
@@ -188,38 +138,12 @@ static void
 render_png (Fixture    *f,
             const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(GdkTexture) texture = cr_test_ui_render (GTK_WIDGET (f->window));
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  int width = 0, height = 0;
+  g_autofree char *file = g_strdup_printf ("ui-cursor-%s-%d%s.png", name, gdk_texture_get_width (texture),
+                                           dark ? "-dark" : "");
 
-  /* Until the window has drawn itself at its new size, there is nothing
-   * to snapshot yet. */
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      settle (100);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_strdup_printf ("ui-cursor-%s-%d%s.png", name, width, dark ? "-dark" : "");
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  g_free (cr_test_ui_save_texture (texture, file));
 }
 
 /* Scrolls the page down so that @widget (nested in it) is in view, if a
@@ -234,7 +158,7 @@ scroll_to (GtkWidget *widget)
   if (scrolled == NULL)
     return;
 
-  settle (100);
+  cr_test_ui_settle (100);
   for (GtkWidget *w = widget; w != scrolled; w = gtk_widget_get_parent (w))
     {
       graphene_matrix_t transform;
@@ -258,7 +182,7 @@ save_pngs (Fixture    *f,
   AdwStyleManager *style = adw_style_manager_get_default ();
   int min_width;
 
-  gtk_widget_measure (GTK_WIDGET (page (f)), GTK_ORIENTATION_HORIZONTAL, -1,
+  gtk_widget_measure (GTK_WIDGET (cr_window_get_page (f->window)), GTK_ORIENTATION_HORIZONTAL, -1,
                       &min_width, NULL, NULL, NULL);
   g_assert_cmpint (min_width, <=, 360);
 
@@ -266,7 +190,7 @@ save_pngs (Fixture    *f,
   scroll_to (focus);
   render_png (f, name);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 900);
-  settle (100);
+  cr_test_ui_settle (100);
   scroll_to (focus);
   render_png (f, name);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
@@ -274,7 +198,7 @@ save_pngs (Fixture    *f,
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
-  settle (100);
+  cr_test_ui_settle (100);
 }
 
 /* ---- the checklist ---- */
@@ -282,7 +206,7 @@ save_pngs (Fixture    *f,
 static gboolean
 checklist_running (Fixture *f)
 {
-  GtkStack *stack = child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_stack");
+  GtkStack *stack = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "run_stack");
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "stop") == 0;
 }
@@ -291,7 +215,7 @@ static GtkWidget *
 cursor_row (Fixture    *f,
             const char *id)
 {
-  GtkListBox *list = child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_list");
+  GtkListBox *list = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_list");
   GtkListBoxRow *row;
 
   for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
@@ -311,11 +235,11 @@ assert_cursor_row (Fixture       *f,
 {
   GtkWidget *row = cursor_row (f, id);
   CrCheckItem *item = cr_check_row_get_item (CR_CHECK_ROW (row));
-  GtkWidget *tag = child (row, CR_TYPE_CHECK_ROW, "changed_label");
+  GtkWidget *tag = cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "changed_label");
 
   g_assert_true (gtk_widget_get_mapped (row));
   g_assert_cmpint (cr_check_item_get_status (item), ==, status);
-  g_assert_cmpstr (gtk_label_get_text (child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "status_label")), ==,
                    cr_check_status_label (status));
   g_assert_cmpint (cr_check_item_get_changed (item), ==, changed);
   g_assert_cmpint (gtk_widget_get_visible (tag), ==, changed);
@@ -326,14 +250,14 @@ assert_cursor_row (Fixture       *f,
 static const char *
 cursor_description (Fixture *f)
 {
-  return adw_preferences_group_get_description (child (page (f), CR_TYPE_CHECKLIST_PAGE,
-                                                       "cursor_group"));
+  return adw_preferences_group_get_description (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE,
+                                                                  "cursor_group"));
 }
 
 static const char *
 summary_counts (Fixture *f)
 {
-  return gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
+  return gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "summary_counts"));
 }
 
 /* Checks against https://crazyrouter.com/v1, sent to the loopback gateway:
@@ -352,12 +276,12 @@ use_official_url (Fixture *f)
 static void
 run_again (Fixture *f)
 {
-  GtkWidget *run = child (page (f), CR_TYPE_CHECKLIST_PAGE, "run_button");
+  GtkWidget *run = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "run_button");
 
   g_assert_true (gtk_widget_get_mapped (run));
   g_signal_emit_by_name (run, "clicked");
   g_assert_true (checklist_running (f));
-  wait_until (!checklist_running (f));
+  cr_test_ui_wait_until (!checklist_running (f));
 }
 
 static void
@@ -385,12 +309,12 @@ test_checklist_after_update (Fixture       *f,
   open_window (f, FALSE);
   use_official_url (f);
 
-  cr_page_jump_to (page (f), "checklist");
-  g_assert_cmpstr (cr_page_get_id (page (f)), ==, "checklist");
-  wait_until (!checklist_running (f));
+  cr_page_jump_to (cr_window_get_page (f->window), "checklist");
+  g_assert_cmpstr (cr_page_get_id (cr_window_get_page (f->window)), ==, "checklist");
+  cr_test_ui_wait_until (!checklist_running (f));
 
   /* The first check: everything in Cursor passes; nothing to compare with. */
-  g_assert_true (gtk_widget_get_visible (child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group")));
   assert_cursor_row (f, CR_CHECK_CURSOR_KEY, CR_CHECK_PASSED, FALSE);
   assert_cursor_row (f, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_PASSED, FALSE);
   assert_cursor_row (f, CR_CHECK_CURSOR_MODEL, CR_CHECK_PASSED, FALSE);
@@ -401,7 +325,7 @@ test_checklist_after_update (Fixture       *f,
   g_assert_cmpstr (summary_counts (f), ==, "10 passed · 1 needs you");
   g_assert_true (cr_setup_state_get_last_check_ok (f->state));
   assert_remembered (f, "1.4.2");
-  save_pngs (f, "checklist", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+  save_pngs (f, "checklist", cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
 
   /* Cursor updates itself and switches the key off on the way. */
   make_cursor (f, "1.5.0", KEY_OFF_CURSOR);
@@ -412,14 +336,14 @@ test_checklist_after_update (Fixture       *f,
   g_assert_cmpstr (cursor_description (f), ==,
                    "Cursor was updated from 1.4.2 to 1.5.0 since the last check. "
                    "Read from its own settings, without changing them.");
-  g_assert_cmpstr (gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "Something needs fixing");
-  g_assert_nonnull (strstr (gtk_label_get_text (child (cursor_row (f, CR_CHECK_CURSOR_KEY),
-                                                       CR_TYPE_CHECK_ROW, "detail_label")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (cursor_row (f, CR_CHECK_CURSOR_KEY),
+                                                                  CR_TYPE_CHECK_ROW, "detail_label")),
                             "switch is off"));
   g_assert_false (cr_setup_state_get_last_check_ok (f->state));
   assert_remembered (f, "1.5.0");
-  save_pngs (f, "checklist-updated", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+  save_pngs (f, "checklist-updated", cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
 
   /* Checked once more without changes: nothing is news any more. */
   run_again (f);
@@ -440,26 +364,26 @@ test_checklist_not_found (Fixture       *f,
 
   open_window (f, FALSE);
   use_official_url (f);
-  cr_page_jump_to (page (f), "checklist");
-  wait_until (!checklist_running (f));
+  cr_page_jump_to (cr_window_get_page (f->window), "checklist");
+  cr_test_ui_wait_until (!checklist_running (f));
 
   g_assert_cmpstr (cursor_description (f), ==,
                    "Cursor not found on this computer — check these by hand.");
   for (guint i = 0; i < G_N_ELEMENTS (settings_ids); i++)
     {
       GtkWidget *row = cursor_row (f, settings_ids[i]);
-      GtkWidget *fix = child (row, CR_TYPE_CHECK_ROW, "fix_label");
+      GtkWidget *fix = cr_test_ui_child (row, CR_TYPE_CHECK_ROW, "fix_label");
 
       assert_cursor_row (f, settings_ids[i], CR_CHECK_NEEDS_YOU, FALSE);
       g_assert_true (gtk_widget_get_visible (fix));
       g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (fix)), "Cursor Settings"));
     }
-  g_assert_cmpstr (gtk_label_get_text (child (page (f), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "Almost done");
   g_assert_cmpstr (summary_counts (f), ==, "7 passed · 4 need you");
   /* Nothing read, so nothing remembered. */
   g_assert_null (cr_setup_state_get_cursor_version (f->state));
-  save_pngs (f, "checklist-not-found", child (page (f), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+  save_pngs (f, "checklist-not-found", cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
 }
 
 /* ---- the welcome page ---- */
@@ -467,13 +391,13 @@ test_checklist_not_found (Fixture       *f,
 static GtkWidget *
 update_line (Fixture *f)
 {
-  return child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_box");
+  return cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_box");
 }
 
 static const char *
 update_text (Fixture *f)
 {
-  return gtk_label_get_text (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"));
+  return gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_label"));
 }
 
 /* A stored key and a Cursor newer than the last check: the welcome page
@@ -490,17 +414,17 @@ test_welcome_updated (Fixture       *f,
 
   /* Without a saved key there is nothing to check again. */
   open_window (f, FALSE);
-  g_assert_cmpstr (cr_page_get_id (page (f)), ==, "welcome");
-  settle (300);
+  g_assert_cmpstr (cr_page_get_id (cr_window_get_page (f->window)), ==, "welcome");
+  cr_test_ui_settle (300);
   g_assert_false (gtk_widget_get_mapped (update_line (f)));
 
   cr_setup_state_set_key_stored (f->state, TRUE);
-  wait_until (gtk_widget_get_mapped (update_line (f)));
+  cr_test_ui_wait_until (gtk_widget_get_mapped (update_line (f)));
   g_assert_cmpstr (update_text (f), ==, "Cursor was updated from 1.4.2 to 1.5.0 — check again?");
-  g_assert_true (gtk_widget_has_css_class (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"),
+  g_assert_true (gtk_widget_has_css_class (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_label"),
                                            "heading"));
-  g_assert_true (gtk_widget_get_visible (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
-  check = child (page (f), CR_TYPE_WELCOME_PAGE, "check_button");
+  g_assert_true (gtk_widget_get_visible (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
+  check = cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "check_button");
   g_assert_true (gtk_widget_get_mapped (check));
   g_assert_true (gtk_widget_get_parent (update_line (f)) == gtk_widget_get_parent (check));
   save_pngs (f, "welcome-updated", NULL);
@@ -517,11 +441,11 @@ test_welcome_settings_changed (Fixture       *f,
   make_cursor (f, NULL, KEY_OFF_CURSOR);
 
   open_window (f, TRUE);
-  wait_until (gtk_widget_get_mapped (update_line (f)));
+  cr_test_ui_wait_until (gtk_widget_get_mapped (update_line (f)));
   g_assert_cmpstr (update_text (f), ==, "Cursor’s settings changed since your last check");
-  g_assert_false (gtk_widget_has_css_class (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_label"),
+  g_assert_false (gtk_widget_has_css_class (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_label"),
                                             "heading"));
-  g_assert_false (gtk_widget_get_visible (child (page (f), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
+  g_assert_false (gtk_widget_get_visible (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "cursor_icon")));
   save_pngs (f, "welcome-settings-changed", NULL);
 }
 
@@ -538,8 +462,8 @@ test_welcome_nothing_known (Fixture       *f,
   g_assert_cmpstr (snapshot->version, ==, "1.5.0");
 
   open_window (f, TRUE);
-  g_assert_true (gtk_widget_get_mapped (child (page (f), CR_TYPE_WELCOME_PAGE, "check_button")));
-  settle (500);
+  g_assert_true (gtk_widget_get_mapped (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_WELCOME_PAGE, "check_button")));
+  cr_test_ui_settle (500);
   g_assert_false (gtk_widget_get_visible (update_line (f)));
 }
 
@@ -553,15 +477,15 @@ test_welcome_nothing_new (Fixture       *f,
   remember_cursor (f);
 
   open_window (f, TRUE);
-  settle (500);
+  cr_test_ui_settle (500);
   g_assert_false (gtk_widget_get_visible (update_line (f)));
 
   make_cursor (f, "1.5.0", KEY_OFF_CURSOR);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.next", NULL));
-  wait_until (g_strcmp0 (cr_page_get_id (page (f)), "welcome") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (cr_page_get_id (cr_window_get_page (f->window)), "welcome") != 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.back", NULL));
-  wait_until (g_strcmp0 (cr_page_get_id (page (f)), "welcome") == 0);
-  wait_until (gtk_widget_get_mapped (update_line (f)));
+  cr_test_ui_wait_until (g_strcmp0 (cr_page_get_id (cr_window_get_page (f->window)), "welcome") == 0);
+  cr_test_ui_wait_until (gtk_widget_get_mapped (update_line (f)));
   g_assert_cmpstr (update_text (f), ==, "Cursor’s settings changed since your last check");
 }
 
