@@ -97,7 +97,7 @@ models_cb (GObject      *object,
 {
   Fixture *f = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *models;
+  g_autoptr(GPtrArray) models = NULL;
 
   models = cr_gateway_list_models_finish (CR_GATEWAY (object), result, &error);
   g_assert_no_error (error);
