@@ -110,6 +110,8 @@ save_png (Fixture    *f,
   int width, height;
 
   settle (150);
+  /* A slower build (ASan) may not have mapped the window yet. */
+  wait_until (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
