@@ -25,6 +25,7 @@
 #include "cr-key-page.h"
 #include "cr-model-page.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-verify-page.h"
 #include "cr-window.h"
 
@@ -43,64 +44,16 @@ typedef struct
   guint          n_checked;
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (30, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static const char *
-page_id (Fixture *f)
-{
-  return cr_page_get_id (cr_window_get_page (f->window));
-}
-
-static void
-activate (Fixture    *f,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-}
+/* Longer than cr_test_ui_wait_until's 20 s, as this test always waited. */
+#define wait_until(cond) CR_TEST_UI_WAIT_UNTIL (cond, 30)
 
 static void
 go_next (Fixture    *f,
          const char *expected)
 {
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), expected) == 0);
-  settle (100);
+  cr_test_ui_activate (f->window, "assistant.next");
+  wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), expected) == 0);
+  cr_test_ui_settle (100);
 }
 
 /* ---- The catalog, read from po/zh_CN.po ------------------------------- */
@@ -265,7 +218,7 @@ static void
 collect_window (Fixture    *f,
                 const char *where)
 {
-  settle (100);
+  cr_test_ui_settle (100);
   check_text (f, where, gtk_window_get_title (GTK_WINDOW (f->window)));
   collect (f, GTK_WIDGET (f->window), where);
 }
@@ -283,19 +236,14 @@ fixture_set_up (Fixture       *f,
   f->english = g_string_new (NULL);
 
   f->state = cr_setup_state_new (NULL);
-  f->window = cr_window_new (GTK_APPLICATION (app), f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 900);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   g_clear_object (&f->gateway);
   g_string_free (f->english, TRUE);
 }
@@ -380,8 +328,8 @@ type_key (Fixture    *f,
 {
   CrPage *page = cr_window_get_page (f->window);
 
-  gtk_editable_set_text (child (page, CR_TYPE_KEY_PAGE, "key_row"), key);
-  gtk_editable_set_text (child (page, CR_TYPE_KEY_PAGE, "url_row"),
+  gtk_editable_set_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "key_row"), key);
+  gtk_editable_set_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "url_row"),
                          cr_test_gateway_get_base_url (f->gateway));
 }
 
@@ -392,7 +340,7 @@ test_every_step (Fixture       *f,
   CrPage *page;
   GtkLabel *server;
 
-  g_assert_cmpstr (page_id (f), ==, "welcome");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
   collect_window (f, "welcome");
   go_next (f, "token");
   collect_window (f, "token");
@@ -407,12 +355,12 @@ test_every_step (Fixture       *f,
   wait_until (g_strcmp0 (verify_view (f), "running") != 0);
   g_assert_cmpstr (verify_view (f), ==, "problem");
   page = cr_window_get_page (f->window);
-  server = child (page, CR_TYPE_VERIFY_PAGE, "server_label");
+  server = cr_test_ui_child (page, CR_TYPE_VERIFY_PAGE, "server_label");
   g_assert_nonnull (strstr (gtk_label_get_text (server), "无效的令牌"));
   collect_window (f, "verify (refused)");
 
-  activate (f, "assistant.back");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  cr_test_ui_activate (f->window, "assistant.back");
+  wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
   type_key (f, CR_TEST_TOKEN_GOOD);
   go_next (f, "verify");
   wait_until (g_strcmp0 (verify_view (f), "running") != 0);
@@ -422,25 +370,25 @@ test_every_step (Fixture       *f,
   go_next (f, "model");
   collect_window (f, "model");
   page = cr_window_get_page (f->window);
-  g_signal_emit_by_name (child (page, CR_TYPE_MODEL_PAGE, "test_button"), "clicked");
+  g_signal_emit_by_name (cr_test_ui_child (page, CR_TYPE_MODEL_PAGE, "test_button"), "clicked");
   wait_until (cr_setup_state_get_chat_result (f->state) != NULL);
   collect_window (f, "model (answered)");
 
   go_next (f, "keyring");
   collect_window (f, "keyring");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "cursor") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "cursor") == 0);
   collect_window (f, "cursor");
 
   go_next (f, "checklist");
   page = cr_window_get_page (f->window);
   collect_window (f, "checklist (running)");
-  wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (child (page, CR_TYPE_CHECKLIST_PAGE,
-                                                                  "run_stack")), "stop") != 0);
+  wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (cr_test_ui_child (page, CR_TYPE_CHECKLIST_PAGE,
+                                                                             "run_stack")), "stop") != 0);
   collect_window (f, "checklist (done)");
-  g_signal_emit_by_name (child (page, CR_TYPE_CHECKLIST_PAGE, "help_button"), "clicked");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (page, CR_TYPE_CHECKLIST_PAGE,
-                                                            "view_stack")), ==, "help");
+  g_signal_emit_by_name (cr_test_ui_child (page, CR_TYPE_CHECKLIST_PAGE, "help_button"), "clicked");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (cr_test_ui_child (page, CR_TYPE_CHECKLIST_PAGE,
+                                                                       "view_stack")), ==, "help");
   collect_window (f, "troubleshooting");
 
   g_test_message ("%u visible strings checked", f->n_checked);
