@@ -37,6 +37,7 @@
 #include "cr-key-page.h"
 #include "cr-keyring.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-window.h"
 
 #define PIECE 12
@@ -276,60 +277,19 @@ log_writer (GLogLevelFlags   level,
 
 /* ---- the wizard ---- */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (30, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static const char *
-page_id (CrWindow *window)
-{
-  return cr_page_get_id (cr_window_get_page (window));
-}
+/* Longer than cr_test_ui_wait_until's 20 s, as this test always waited. */
+#define wait_until(cond) CR_TEST_UI_WAIT_UNTIL (cond, 30)
 
 static void
 next (CrWindow   *window,
       const char *expected)
 {
-  GtkWidget *button = child (window, CR_TYPE_WINDOW, "next_button");
+  GtkWidget *button = cr_test_ui_child (window, CR_TYPE_WINDOW, "next_button");
 
   wait_until (gtk_widget_get_sensitive (button) && !cr_window_get_busy (window));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "assistant.next", NULL));
+  cr_test_ui_activate (window, "assistant.next");
   if (expected != NULL)
-    wait_until (g_strcmp0 (page_id (window), expected) == 0);
+    wait_until (g_strcmp0 (cr_test_ui_page_id (window), expected) == 0);
 }
 
 static void
@@ -363,9 +323,9 @@ copy_key_on_cursor_page (CrWindow *window)
 
   /* The announced time, shortened: the same timer as the 30 seconds. */
   cr_cursor_page_set_clipboard_timeout (CR_CURSOR_PAGE (cursor), 1);
-  g_signal_emit_by_name (child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"), "clicked");
+  g_signal_emit_by_name (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_key_button"), "clicked");
   copied = g_get_monotonic_time ();
-  g_assert_nonnull (strstr (gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")),
                             "cleared from the clipboard in 1 second"));
   text = clipboard_text (GTK_WIDGET (window));
   g_assert_cmpstr (text, ==, key);
@@ -373,7 +333,7 @@ copy_key_on_cursor_page (CrWindow *window)
 
   /* Gone after the announced second (the timer counts whole seconds, so
    * allow for the one it started in), and not before. */
-  settle (600);
+  cr_test_ui_settle (600);
   g_clear_pointer (&text, g_free);
   text = clipboard_text (GTK_WIDGET (window));
   g_assert_cmpstr (text, ==, key);
@@ -381,10 +341,10 @@ copy_key_on_cursor_page (CrWindow *window)
     {
       g_clear_pointer (&text, g_free);
       g_assert_cmpint (g_get_monotonic_time () - copied, <, 2200 * 1000);
-      settle (50);
+      cr_test_ui_settle (50);
       text = clipboard_text (GTK_WIDGET (window));
     }
-  g_assert_cmpstr (gtk_label_get_text (child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "notice_label")), ==,
                    "The key was cleared from the clipboard.");
 }
 
@@ -425,9 +385,9 @@ run_wizard (CrTestGateway *gateway)
   {
     g_autofree char *pasted = g_strdup_printf ("  %s\n", key);
 
-    gtk_editable_set_text (child (key_page, CR_TYPE_KEY_PAGE, "key_row"), pasted);
+    gtk_editable_set_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "key_row"), pasted);
   }
-  gtk_editable_set_text (child (key_page, CR_TYPE_KEY_PAGE, "url_row"),
+  gtk_editable_set_text (cr_test_ui_child (key_page, CR_TYPE_KEY_PAGE, "url_row"),
                          cr_test_gateway_get_base_url (gateway));
   next (window, "verify");
   next (window, "model");
@@ -439,13 +399,13 @@ run_wizard (CrTestGateway *gateway)
   g_assert_true (cr_setup_state_get_key_stored (cr_application_get_state (app)));
   copy_key_on_cursor_page (window);
   next (window, "checklist");
-  wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (child (cr_window_get_page (window),
-                                                                  CR_TYPE_CHECKLIST_PAGE, "run_stack")),
+  wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (cr_test_ui_child (cr_window_get_page (window),
+                                                                             CR_TYPE_CHECKLIST_PAGE, "run_stack")),
                          "run") == 0);
   g_assert_true (cr_setup_state_get_last_check_ok (cr_application_get_state (app)));
   /* Done closes the window. */
   next (window, NULL);
-  settle (200);
+  cr_test_ui_settle (200);
   g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
   cr_keyring_lookup_async (CR_KEYRING_DEFAULT_PROFILE, NULL, lookup_cb, found);
@@ -456,7 +416,7 @@ run_wizard (CrTestGateway *gateway)
   g_free (found[1]);
 
   g_object_unref (app);
-  settle (100);
+  cr_test_ui_settle (100);
 }
 
 /* ---- --check ---- */
