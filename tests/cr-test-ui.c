@@ -32,6 +32,20 @@ cr_test_ui_child (gpointer    widget,
   return object;
 }
 
+GLogWriterOutput
+cr_test_ui_log_to_string (GLogLevelFlags   level,
+                          const GLogField *fields,
+                          gsize            n_fields,
+                          gpointer         logged)
+{
+  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
+
+  g_string_append_printf (logged, "%s\n", line);
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, NULL);
+}
+
 CrWindow *
 cr_test_ui_open_window (gpointer      app,
                         CrSetupState *state,

@@ -50,6 +50,14 @@ char       *cr_test_ui_save_texture (GdkTexture   *texture,
 char       *cr_test_ui_save_png     (GtkWidget    *widget,
                                      const char   *file_name);
 
+/* A GLogWriterFunc that also appends each message to the GString
+ * @logged: debug and info messages stop there, the rest go on to the
+ * default writer. */
+GLogWriterOutput cr_test_ui_log_to_string (GLogLevelFlags   level,
+                                           const GLogField *fields,
+                                           gsize            n_fields,
+                                           gpointer         logged);
+
 /* Presents a new window of @app for @state at @width × @height and waits
  * until it is mapped. */
 CrWindow   *cr_test_ui_open_window  (gpointer      app,

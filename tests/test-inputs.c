@@ -37,20 +37,6 @@ typedef struct
   CrPage        *key_page;
 } Fixture;
 
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
-
-  g_string_append_printf (logged, "%s\n", line);
-  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 static GtkEditable *
 key_row (Fixture *f)
 {
@@ -453,7 +439,7 @@ main (int   argc,
   int status;
 
   logged = g_string_new (NULL);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (cr_test_ui_log_to_string, logged, NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

@@ -259,22 +259,6 @@ assert_process_readable (guint pid)
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
 }
 
-/* ---- this process's own output ---- */
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
-
-  g_string_append_printf (logged, "%s\n", line);
-  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 /* ---- the wizard ---- */
 
 /* Longer than cr_test_ui_wait_until's 20 s, as this test always waited. */
@@ -641,7 +625,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   logged = g_string_new (NULL);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (cr_test_ui_log_to_string, logged, NULL);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
