@@ -17,6 +17,7 @@
 #include "cr-keyring.h"
 #include "cr-key-page.h"
 #include "cr-test-gateway.h"
+#include "cr-test-ui.h"
 #include "cr-verify-page.h"
 #include "cr-welcome-page.h"
 #include "cr-window.h"
@@ -36,98 +37,20 @@ typedef struct
   CrWindow      *window;
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run for a while: layout, frames, I/O. */
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-#define wait_until(cond) G_STMT_START {                                  \
-    gboolean timed_out_ = FALSE;                                         \
-    guint id_ = g_timeout_add_seconds (20, timeout_cb, &timed_out_);     \
-    while (!(cond) && !timed_out_)                                       \
-      g_main_context_iteration (NULL, TRUE);                             \
-    if (timed_out_)                                                      \
-      g_error ("Timed out waiting for %s", #cond);                       \
-    g_source_remove (id_);                                               \
-  } G_STMT_END
-
-static gpointer
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static const char *
-page_id (Fixture *f)
-{
-  return cr_page_get_id (cr_window_get_page (f->window));
-}
-
-static gboolean
-next_enabled (Fixture *f)
-{
-  return gtk_widget_get_sensitive (child (f->window, CR_TYPE_WINDOW, "next_button")) &&
-         gtk_widget_get_visible (child (f->window, CR_TYPE_WINDOW, "next_button"));
-}
-
-static void
-activate (Fixture    *f,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
-}
-
 static void
 save_png (Fixture    *f,
           const char *name)
 {
   GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
 
-  settle (150);
+  cr_test_ui_settle (150);
   /* A slower build (ASan) may not have mapped the window yet. */
-  wait_until (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  dir = g_build_filename (g_getenv ("CR_TEST_BUILDDIR"), "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_strdup_printf ("frame-%s-%d.png", name, width);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  cr_test_ui_wait_until (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0);
+  texture = cr_test_ui_render (widget);
+  file = g_strdup_printf ("frame-%s-%d.png", name, gdk_texture_get_width (texture));
+  g_free (cr_test_ui_save_texture (texture, file));
 }
 
 static void
@@ -140,19 +63,14 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
 
   f->state = cr_setup_state_new (NULL);
-  f->window = cr_window_new (GTK_APPLICATION (app), f->state);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 760);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  f->window = cr_test_ui_open_window (app, f->state, 720, 760);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
-  g_assert_finalize_object (f->state);
+  cr_test_ui_close_window (f->window, f->state);
   g_clear_object (&f->gateway);
 }
 
@@ -160,11 +78,11 @@ fixture_tear_down (Fixture       *f,
 static void
 go_to_key_page (Fixture *f)
 {
-  g_assert_cmpstr (page_id (f), ==, "welcome");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "token") == 0);
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "token") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
 }
 
 static void
@@ -174,8 +92,8 @@ type_key_and_url (Fixture    *f,
 {
   CrPage *page = cr_window_get_page (f->window);
 
-  gtk_editable_set_text (child (page, CR_TYPE_KEY_PAGE, "key_row"), key);
-  gtk_editable_set_text (child (page, CR_TYPE_KEY_PAGE, "url_row"), url);
+  gtk_editable_set_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "key_row"), key);
+  gtk_editable_set_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "url_row"), url);
 }
 
 static const char *
@@ -192,7 +110,7 @@ test_startup_finds_stored_key (void)
   CrSetupState *state = cr_application_get_state (app);
 
   g_assert_nonnull (state);
-  wait_until (cr_setup_state_get_key_stored (state));
+  cr_test_ui_wait_until (cr_setup_state_get_key_stored (state));
   /* Only the fact: the key is read again when the user asks for a check. */
   g_assert_false (cr_setup_state_get_has_key (state));
 }
@@ -201,34 +119,34 @@ static void
 test_steps_and_back (Fixture       *f,
                      gconstpointer  data)
 {
-  AdwWindowTitle *title = child (f->window, CR_TYPE_WINDOW, "window_title");
-  GtkWidget *back = child (f->window, CR_TYPE_WINDOW, "back_button");
+  AdwWindowTitle *title = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "window_title");
+  GtkWidget *back = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "back_button");
   g_autofree char *first = NULL;
 
-  g_assert_cmpstr (page_id (f), ==, "welcome");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
   first = g_strdup (adw_window_title_get_subtitle (title));
   g_assert_true (g_str_has_prefix (first, "Step 1 of "));
   g_assert_false (gtk_widget_get_visible (back));
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   save_png (f, "welcome");
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "token") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "token") == 0);
   g_assert_true (g_str_has_prefix (adw_window_title_get_subtitle (title), "Step 2 of "));
   g_assert_true (gtk_widget_get_visible (back));
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   save_png (f, "token");
 
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
   /* Nothing typed yet: Next waits for a key. */
-  g_assert_false (next_enabled (f));
+  g_assert_false (cr_test_ui_next_enabled (f->window));
   save_png (f, "key-empty");
 
-  activate (f, "assistant.back");
-  g_assert_cmpstr (page_id (f), ==, "token");
-  activate (f, "assistant.back");
-  g_assert_cmpstr (page_id (f), ==, "welcome");
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "token");
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
   g_assert_false (gtk_widget_get_visible (back));
 }
 
@@ -242,42 +160,42 @@ test_key_page_cleans_and_fixes (Fixture       *f,
 
   go_to_key_page (f);
   page = cr_window_get_page (f->window);
-  fix = child (page, CR_TYPE_KEY_PAGE, "fix_button");
+  fix = cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "fix_button");
 
   /* The root of the gateway, no /v1: the one-click fix repairs it. */
   root = g_strdup (cr_test_gateway_get_root_url (f->gateway));
   type_key_and_url (f, PASTED_KEY, root);
-  g_assert_nonnull (strstr (gtk_label_get_text (child (page, CR_TYPE_KEY_PAGE, "key_hint")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "key_hint")),
                             "Removed"));
-  g_assert_null (strstr (gtk_label_get_text (child (page, CR_TYPE_KEY_PAGE, "key_hint")),
+  g_assert_null (strstr (gtk_label_get_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "key_hint")),
                          CR_TEST_TOKEN_GOOD));
   g_assert_true (gtk_widget_get_visible (fix));
   save_png (f, "key-fix");
 
   g_signal_emit_by_name (fix, "clicked");
-  g_assert_cmpstr (gtk_editable_get_text (child (page, CR_TYPE_KEY_PAGE, "url_row")), ==,
+  g_assert_cmpstr (gtk_editable_get_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "url_row")), ==,
                    cr_test_gateway_get_base_url (f->gateway));
   /* Another gateway than the official one is only a warning: Next stays
    * possible, and the official URL is one click away. */
-  g_assert_cmpstr (gtk_label_get_text (child (page, CR_TYPE_KEY_PAGE, "fix_label")), ==,
+  g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "fix_label")), ==,
                    "Use " CR_DEFAULT_BASE_URL);
   /* What the user typed is still there. */
-  g_assert_cmpstr (gtk_editable_get_text (child (page, CR_TYPE_KEY_PAGE, "key_row")), ==,
+  g_assert_cmpstr (gtk_editable_get_text (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "key_row")), ==,
                    PASTED_KEY);
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   save_png (f, "key-ready");
 
   /* Enter in the last field goes on, with the cleaned key in the state. */
-  g_signal_emit_by_name (child (page, CR_TYPE_KEY_PAGE, "url_row"), "entry-activated");
-  wait_until (g_strcmp0 (page_id (f), "verify") == 0);
+  g_signal_emit_by_name (cr_test_ui_child (page, CR_TYPE_KEY_PAGE, "url_row"), "entry-activated");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
   g_assert_cmpstr (cr_setup_state_get_key (f->state), ==, CR_TEST_TOKEN_GOOD);
   g_assert_cmpstr (cr_setup_state_get_base_url (f->state), ==,
                    cr_test_gateway_get_base_url (f->gateway));
 
-  wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+  cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
   g_assert_cmpstr (verify_view (f), ==, "done");
   g_assert_true (cr_page_get_complete (cr_window_get_page (f->window)));
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
   g_assert_true (cr_setup_state_model_allowed (f->state, "gpt-5.4"));
   g_assert_true (cr_setup_state_model_allowed (f->state, "claude-sonnet-4-6"));
   save_png (f, "verify-done");
@@ -286,9 +204,9 @@ test_key_page_cleans_and_fixes (Fixture       *f,
   {
     guint before = cr_test_gateway_count_path (f->gateway, "/v1/models");
 
-    activate (f, "assistant.back");
-    activate (f, "assistant.next");
-    wait_until (g_strcmp0 (page_id (f), "verify") == 0);
+    cr_test_ui_activate (f->window, "assistant.back");
+    cr_test_ui_activate (f->window, "assistant.next");
+    cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
     g_assert_cmpstr (verify_view (f), ==, "done");
     g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, "/v1/models"), ==, before);
   }
@@ -302,29 +220,29 @@ test_bad_key_shows_fix (Fixture       *f,
 
   go_to_key_page (f);
   type_key_and_url (f, BAD_KEY, cr_test_gateway_get_base_url (f->gateway));
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "verify") == 0);
-  wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
+  cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
 
   verify = cr_window_get_page (f->window);
   g_assert_cmpstr (verify_view (f), ==, "problem");
   g_assert_false (cr_page_get_complete (verify));
-  g_assert_false (next_enabled (f));
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")), ==,
+  g_assert_false (cr_test_ui_next_enabled (f->window));
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")), ==,
                    cr_gateway_error_code_fix (CR_GATEWAY_ERROR_UNAUTHORIZED));
-  g_assert_cmpstr (adw_action_row_get_subtitle (child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")), ==,
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "cause_row")), ==,
                    cr_gateway_error_code_cause (CR_GATEWAY_ERROR_UNAUTHORIZED));
-  g_assert_nonnull (strstr (gtk_label_get_text (child (verify, CR_TYPE_VERIFY_PAGE, "server_label")),
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "server_label")),
                             "401"));
   save_png (f, "verify-401");
 
   /* Not a dead end: "Change key" goes back to the form, text intact. */
-  g_signal_emit_by_name (gtk_widget_get_next_sibling (child (verify, CR_TYPE_VERIFY_PAGE,
-                                                             "retry_button")),
+  g_signal_emit_by_name (gtk_widget_get_next_sibling (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE,
+                                                                        "retry_button")),
                          "clicked");
-  g_assert_cmpstr (page_id (f), ==, "key");
-  g_assert_cmpstr (gtk_editable_get_text (child (cr_window_get_page (f->window),
-                                                 CR_TYPE_KEY_PAGE, "key_row")), ==, BAD_KEY);
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "key");
+  g_assert_cmpstr (gtk_editable_get_text (cr_test_ui_child (cr_window_get_page (f->window),
+                                                            CR_TYPE_KEY_PAGE, "key_row")), ==, BAD_KEY);
 }
 
 static void
@@ -336,27 +254,27 @@ test_cancel_hung_verify (Fixture       *f,
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
   go_to_key_page (f);
   type_key_and_url (f, CR_TEST_TOKEN_GOOD, cr_test_gateway_get_base_url (f->gateway));
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "verify") == 0);
-  wait_until (cr_test_gateway_count_path (f->gateway, "/v1/models") > 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "verify") == 0);
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, "/v1/models") > 0);
   g_assert_cmpstr (verify_view (f), ==, "running");
   save_png (f, "verify-running");
 
   /* Escape: control comes back at once, without waiting for the server. */
-  activate (f, "assistant.cancel");
+  cr_test_ui_activate (f->window, "assistant.cancel");
   g_assert_cmpstr (verify_view (f), ==, "problem");
   verify = cr_window_get_page (f->window);
   g_assert_false (cr_page_get_complete (verify));
-  settle (100);
+  cr_test_ui_settle (100);
   g_assert_cmpstr (verify_view (f), ==, "problem");
   save_png (f, "verify-cancelled");
 
   /* Try again works once the server answers. */
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_NORMAL);
-  g_signal_emit_by_name (child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"), "clicked");
-  wait_until (g_strcmp0 (verify_view (f), "running") != 0);
+  g_signal_emit_by_name (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "retry_button"), "clicked");
+  cr_test_ui_wait_until (g_strcmp0 (verify_view (f), "running") != 0);
   g_assert_cmpstr (verify_view (f), ==, "done");
-  g_assert_true (next_enabled (f));
+  g_assert_true (cr_test_ui_next_enabled (f->window));
 }
 
 static void
@@ -364,7 +282,7 @@ test_check_my_setup (Fixture       *f,
                      gconstpointer  data)
 {
   CrPage *welcome = cr_window_get_page (f->window);
-  GtkWidget *check = child (welcome, CR_TYPE_WELCOME_PAGE, "check_button");
+  GtkWidget *check = cr_test_ui_child (welcome, CR_TYPE_WELCOME_PAGE, "check_button");
 
   g_assert_false (gtk_widget_is_visible (check));
   cr_setup_state_set_key_stored (f->state, TRUE);
@@ -372,18 +290,18 @@ test_check_my_setup (Fixture       *f,
   save_png (f, "welcome-stored");
 
   g_signal_emit_by_name (check, "clicked");
-  wait_until (cr_setup_state_get_has_key (f->state));
+  cr_test_ui_wait_until (cr_setup_state_get_has_key (f->state));
   g_assert_cmpstr (cr_setup_state_get_key (f->state), ==, CR_TEST_TOKEN_GOOD);
   g_assert_cmpstr (cr_setup_state_get_base_url (f->state), ==, "http://127.0.0.1:9/v1");
   if (cr_window_lookup_page (f->window, "checklist") != NULL)
-    g_assert_cmpstr (page_id (f), ==, "checklist");
+    g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "checklist");
 }
 
 static void
 test_narrow_window (Fixture       *f,
                     gconstpointer  data)
 {
-  GtkWidget *stack = child (f->window, CR_TYPE_WINDOW, "stack");
+  GtkWidget *stack = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "stack");
   g_autoptr(GString) too_wide = g_string_new (NULL);
   int window_min, stack_min;
 
@@ -408,13 +326,13 @@ test_narrow_window (Fixture       *f,
     g_test_fail_printf ("Too wide for a 360 px window:%s", too_wide->str);
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 720);
-  settle (200);
+  cr_test_ui_settle (200);
   save_png (f, "welcome");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "token") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "token") == 0);
   save_png (f, "token");
-  activate (f, "assistant.next");
-  wait_until (g_strcmp0 (page_id (f), "key") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "key") == 0);
   type_key_and_url (f, "sk-demo cursor", "https://crazyrouter.com");
   save_png (f, "key-fix");
 }
