@@ -307,7 +307,10 @@ test_narrow_window (Fixture       *f,
 
   /* Steps 1–4 and the frame must fit a 360 px window, title bar and border
    * included (steps 5–8 are measured by test-pages). The frame's share is
-   * the window's minimum less the stack's. */
+   * the window's minimum less the stack's, once the stack holds those steps
+   * (the window builds a step when it is first needed). */
+  for (guint i = 0; i < G_N_ELEMENTS (frame_steps); i++)
+    g_assert_nonnull (cr_window_lookup_page (f->window, frame_steps[i]));
   gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1,
                       &window_min, NULL, NULL, NULL);
   gtk_widget_measure (stack, GTK_ORIENTATION_HORIZONTAL, -1, &stack_min, NULL, NULL, NULL);

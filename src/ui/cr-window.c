@@ -1,8 +1,9 @@
 /* cr-window.c: the assistant frame
  *
- * Owns the steps (one table below), the history for Back, and the Next
- * button's apply() run with its spinner and Cancel. Pages never see each
- * other: they talk to the frame through CrPage's signals and properties.
+ * Owns the steps (one table below; each page is built when first needed),
+ * the history for Back, and the Next button's apply() run with its spinner
+ * and Cancel. Pages never see each other: they talk to the frame through
+ * CrPage's signals and properties.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -86,17 +87,61 @@ apply_data_free (ApplyData *data)
   g_free (data);
 }
 
+static void page_changed_cb  (CrPage     *page,
+                              GParamSpec *pspec,
+                              CrWindow   *self);
+static void page_jump_cb     (CrPage     *page,
+                              const char *page_id,
+                              CrWindow   *self);
+static void page_advance_cb  (CrPage     *page,
+                              CrWindow   *self);
+static void page_toast_cb    (CrPage     *page,
+                              const char *message,
+                              CrWindow   *self);
+
+/* A page is built the first time it is needed, not with the window: the
+ * first frame then waits for one page, not eight (and the stack does not
+ * measure seven pages nobody sees yet). */
 static CrPage *
 page_at (CrWindow *self,
          guint     index)
 {
-  return g_ptr_array_index (self->pages, index);
+  CrPage *page = g_ptr_array_index (self->pages, index);
+
+  if (page != NULL)
+    return page;
+
+  page = g_object_new (steps[index].get_type (), "state", self->state, NULL);
+  cr_page_set_id (page, steps[index].id);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (page), steps[index].id);
+  g_ptr_array_index (self->pages, index) = page;
+
+  g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "notify::next-suggested", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
+  g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);
+  g_signal_connect_object (page, "toast", G_CALLBACK (page_toast_cb), self, 0);
+
+  return page;
+}
+
+/* The step called @page_id, or G_MAXUINT. */
+static guint
+step_index (const char *page_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (g_strcmp0 (steps[i].id, page_id) == 0)
+      return i;
+
+  return G_MAXUINT;
 }
 
 static gboolean
 is_last (CrWindow *self)
 {
-  return self->current + 1 == self->pages->len;
+  return self->current + 1 == G_N_ELEMENTS (steps);
 }
 
 static void
@@ -108,7 +153,8 @@ update_header (CrWindow *self)
   g_autofree char *step = NULL;
 
   /* Translators: the step indicator under the page title. */
-  step = g_strdup_printf (_("Step %u of %u"), self->current + 1, self->pages->len);
+  step = g_strdup_printf (_("Step %u of %u"), self->current + 1,
+                          (guint) G_N_ELEMENTS (steps));
   adw_window_title_set_title (self->window_title,
                               cr_page_get_title (page) != NULL ? cr_page_get_title (page) : "");
   adw_window_title_set_subtitle (self->window_title, step);
@@ -184,6 +230,7 @@ show_step (CrWindow *self,
            guint     index,
            gboolean  remember)
 {
+  GtkStackTransitionType transition;
   CrPage *page;
 
   cancel_apply (self);
@@ -203,12 +250,16 @@ show_step (CrWindow *self,
         g_array_append_val (self->history, self->current);
     }
 
+  /* Pages join the stack as they are built, not in step order, so the
+   * slide's direction comes from the step order here. */
+  transition = index < self->current ? GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT
+                                     : GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT;
   self->current = index;
   page = page_at (self, index);
   /* Otherwise GtkStack moves the focus to the new page's first control
    * (say, a link), and Enter would no longer mean Next. */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
-  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  gtk_stack_set_visible_child_full (self->stack, steps[index].id, transition);
   update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 
@@ -327,12 +378,13 @@ page_jump_cb (CrPage     *page,
               const char *page_id,
               CrWindow   *self)
 {
-  for (guint i = 0; i < self->pages->len; i++)
-    if (g_strcmp0 (cr_page_get_id (page_at (self, i)), page_id) == 0)
-      {
-        show_step (self, i, TRUE);
-        return;
-      }
+  guint index = step_index (page_id);
+
+  if (index != G_MAXUINT)
+    {
+      show_step (self, index, TRUE);
+      return;
+    }
 
   g_debug ("No step called “%s”", page_id);
   adw_toast_overlay_add_toast (self->toast_overlay,
@@ -356,27 +408,6 @@ page_toast_cb (CrPage     *page,
 }
 
 static void
-add_pages (CrWindow *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    {
-      CrPage *page = g_object_new (steps[i].get_type (), "state", self->state, NULL);
-
-      cr_page_set_id (page, steps[i].id);
-      gtk_stack_add_named (self->stack, GTK_WIDGET (page), steps[i].id);
-      g_ptr_array_add (self->pages, page);
-
-      g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
-      g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
-      g_signal_connect_object (page, "notify::next-suggested", G_CALLBACK (page_changed_cb), self, 0);
-      g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
-      g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
-      g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);
-      g_signal_connect_object (page, "toast", G_CALLBACK (page_toast_cb), self, 0);
-    }
-}
-
-static void
 cr_window_constructed (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
@@ -386,7 +417,6 @@ cr_window_constructed (GObject *object)
   if (self->state == NULL)
     self->state = cr_setup_state_new (NULL);
 
-  add_pages (self);
   show_step (self, 0, FALSE);
 }
 
@@ -500,7 +530,8 @@ cr_window_init (CrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->pages = g_ptr_array_new ();
+  self->pages = g_ptr_array_sized_new (G_N_ELEMENTS (steps));
+  g_ptr_array_set_size (self->pages, G_N_ELEMENTS (steps));
   self->history = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
@@ -530,7 +561,7 @@ cr_window_get_page (CrWindow *self)
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), NULL);
 
-  if (self->pages == NULL || self->pages->len == 0)
+  if (self->pages == NULL)
     return NULL;
 
   return page_at (self, self->current);
@@ -542,11 +573,13 @@ cr_window_lookup_page (CrWindow   *self,
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), NULL);
 
-  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
-    if (g_strcmp0 (cr_page_get_id (page_at (self, i)), page_id) == 0)
-      return page_at (self, i);
+  guint index = step_index (page_id);
 
-  return NULL;
+  /* Tests reach into steps not shown yet: build them on demand. */
+  if (self->pages == NULL || index == G_MAXUINT)
+    return NULL;
+
+  return page_at (self, index);
 }
 
 gboolean

@@ -18,7 +18,8 @@ CrWindow     *cr_window_new             (GtkApplication *application,
                                          CrSetupState   *state);
 CrSetupState *cr_window_get_state       (CrWindow       *self);
 
-/* The visible step, and the step with this id (NULL when there is none). */
+/* The visible step, and the step with this id (NULL when there is none;
+ * built on demand, as steps are built the first time they are shown). */
 CrPage       *cr_window_get_page        (CrWindow       *self);
 CrPage       *cr_window_lookup_page     (CrWindow       *self,
                                          const char     *page_id);
