@@ -4,6 +4,8 @@
  */
 #include "cr-test-ui.h"
 
+#include <adwaita.h>
+
 gboolean
 cr_test_ui_timeout_cb (gpointer flag)
 {
@@ -44,6 +46,22 @@ cr_test_ui_log_to_string (GLogLevelFlags   level,
   if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
     return G_LOG_WRITER_HANDLED;
   return g_log_writer_default (level, fields, n_fields, NULL);
+}
+
+GtkApplication *
+cr_test_ui_new_app (const char *app_id)
+{
+  g_autoptr(GError) error = NULL;
+  GtkApplication *app;
+
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = GTK_APPLICATION (adw_application_new (app_id, G_APPLICATION_NON_UNIQUE));
+  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
 }
 
 CrWindow *

@@ -58,6 +58,11 @@ GLogWriterOutput cr_test_ui_log_to_string (GLogLevelFlags   level,
                                            gsize            n_fields,
                                            gpointer         logged);
 
+/* After gtk_test_init(): libadwaita, no animations, and a registered
+ * AdwApplication @app_id that loads the app's style sheet (it comes with
+ * the resource base path). */
+GtkApplication *cr_test_ui_new_app  (const char   *app_id);
+
 /* Presents a new window of @app for @state at @width × @height and waits
  * until it is mapped. */
 CrWindow   *cr_test_ui_open_window  (gpointer      app,

@@ -727,14 +727,7 @@ main (int   argc,
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestHostile",
-                                              G_APPLICATION_NON_UNIQUE));
-  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = cr_test_ui_new_app ("com.crazyrouter.SetupAssistant.TestHostile");
 
 #define ADD(path, func) \
   g_test_add ("/hostile/" path, Fixture, GINT_TO_POINTER (CR_TEST_TLS_NONE), \

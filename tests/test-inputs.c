@@ -435,20 +435,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   logged = g_string_new (NULL);
   g_log_set_writer_func (cr_test_ui_log_to_string, logged, NULL);
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestInputs",
-                                              G_APPLICATION_NON_UNIQUE));
-  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = cr_test_ui_new_app ("com.crazyrouter.SetupAssistant.TestInputs");
 
 #define ADD(path, func) g_test_add ("/inputs/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("paste-megabyte-key", test_paste_megabyte_key);

@@ -1044,19 +1044,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  /* The app's style sheet comes with the resource base path. */
-  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestPages",
-                                              G_APPLICATION_NON_UNIQUE));
-  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = cr_test_ui_new_app ("com.crazyrouter.SetupAssistant.TestPages");
 
 #define ADD(path, func) g_test_add ("/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("model/baseline", test_model_baseline);

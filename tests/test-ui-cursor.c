@@ -310,7 +310,7 @@ test_checklist_after_update (Fixture       *f,
   use_official_url (f);
 
   cr_page_jump_to (cr_window_get_page (f->window), "checklist");
-  g_assert_cmpstr (cr_page_get_id (cr_window_get_page (f->window)), ==, "checklist");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "checklist");
   cr_test_ui_wait_until (!checklist_running (f));
 
   /* The first check: everything in Cursor passes; nothing to compare with. */
@@ -414,7 +414,7 @@ test_welcome_updated (Fixture       *f,
 
   /* Without a saved key there is nothing to check again. */
   open_window (f, FALSE);
-  g_assert_cmpstr (cr_page_get_id (cr_window_get_page (f->window)), ==, "welcome");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
   cr_test_ui_settle (300);
   g_assert_false (gtk_widget_get_mapped (update_line (f)));
 
@@ -481,10 +481,10 @@ test_welcome_nothing_new (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (update_line (f)));
 
   make_cursor (f, "1.5.0", KEY_OFF_CURSOR);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.next", NULL));
-  cr_test_ui_wait_until (g_strcmp0 (cr_page_get_id (cr_window_get_page (f->window)), "welcome") != 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "assistant.back", NULL));
-  cr_test_ui_wait_until (g_strcmp0 (cr_page_get_id (cr_window_get_page (f->window)), "welcome") == 0);
+  cr_test_ui_activate (f->window, "assistant.next");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "welcome") != 0);
+  cr_test_ui_activate (f->window, "assistant.back");
+  cr_test_ui_wait_until (g_strcmp0 (cr_test_ui_page_id (f->window), "welcome") == 0);
   cr_test_ui_wait_until (gtk_widget_get_mapped (update_line (f)));
   g_assert_cmpstr (update_text (f), ==, "Cursor’s settings changed since your last check");
 }
@@ -493,19 +493,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  /* The app's style sheet comes with the resource base path. */
-  app = GTK_APPLICATION (adw_application_new ("com.crazyrouter.SetupAssistant.TestUiCursor",
-                                              G_APPLICATION_NON_UNIQUE));
-  g_application_set_resource_base_path (G_APPLICATION (app), "/com/crazyrouter/SetupAssistant");
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = cr_test_ui_new_app ("com.crazyrouter.SetupAssistant.TestUiCursor");
 
 #define ADD(path, func) g_test_add ("/ui-cursor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("checklist/after-update", test_checklist_after_update);
