@@ -298,7 +298,7 @@ static void
 test_model_refused (Fixture       *f,
                     gconstpointer  data)
 {
-  GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_free);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_free);
   CrModel *model = g_new0 (CrModel, 1);
   CrPage *page_;
 
