@@ -17,15 +17,13 @@
 #include <sqlite3.h>
 
 #include "cr-cursor.h"
+#include "cr-json.h"
 
 #define FACTS_FORMAT     1
 #define MAX_NAME_BYTES   256    /* a model name */
 #define MAX_LIST_ITEMS   4096   /* names kept per list */
 #define MAX_URL_BYTES    4096
 #define MAX_VERSION      64
-/* json-glib parses recursively: a value of nested brackets overflows the
- * stack long before it reaches the size cap, so deeper JSON is refused. */
-#define MAX_JSON_DEPTH   64
 
 static const char * const key_rows[] = {
   "cursorAuth/openAIKey",          /* older builds, plain */
@@ -389,85 +387,6 @@ read_file_capped (const char *path,
   return g_steal_pointer (&data);
 }
 
-static gboolean
-json_depth_ok (const char *data,
-               gsize       length)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > MAX_JSON_DEPTH)
-        return FALSE;
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-
-  return TRUE;
-}
-
-/* json-glib 1.6 reads "1 {…}" or "{…} {…}" as one document, keeps the last
- * value and leaks the others. A settings value is one JSON value. */
-static gboolean
-holds_one_value (const char *data,
-                 gsize       len)
-{
-  gboolean in_string = FALSE;
-  gboolean in_bare = FALSE;   /* inside a number or literal at the top level */
-  guint depth = 0;
-  guint values = 0;
-
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-
-  for (gsize i = 0; i < len && values <= 1; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (depth == 0)
-        {
-          gboolean opens = c == '"' || c == '[' || c == '{';
-
-          if (opens || (!in_bare && !g_ascii_isspace (c)))
-            values++;
-          in_bare = !opens && !g_ascii_isspace (c) && c != ']' && c != '}';
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        depth++;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return values <= 1;
-}
-
 /* The JSON object in @data, or NULL when it is not one. */
 static JsonObject *
 parse_json_object (const char *data,
@@ -481,7 +400,7 @@ parse_json_object (const char *data,
       data += 3;
       length -= 3;
     }
-  if (length == 0 || !json_depth_ok (data, length) || !holds_one_value (data, length))
+  if (length == 0 || !cr_json_nesting_ok (data, length) || !cr_json_holds_one_value (data, length))
     return NULL;
 
   parser = json_parser_new_immutable ();

@@ -15,10 +15,7 @@
 
 #include "cr-gateway-error.h"
 #include "cr-gateway-parse.h"
-
-/* Our answers nest four levels deep; anything far deeper is not the gateway,
- * and a recursive parser should not be made to find that out the hard way. */
-#define MAX_DEPTH 64
+#include "cr-json.h"
 
 void
 cr_model_free (CrModel *model)
@@ -84,88 +81,6 @@ fail (GError     **error,
   return FALSE;
 }
 
-static gboolean
-nesting_is_sane (const char *data,
-                 gsize       len)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
-/* json-glib 1.6 reads "1 {…}" or "{…} {…}" as one document, keeps the last
- * value and leaks the others. An answer is one JSON value. */
-static gboolean
-holds_one_value (const char *data,
-                 gsize       len)
-{
-  gboolean in_string = FALSE;
-  gboolean in_bare = FALSE;   /* inside a number or literal at the top level */
-  guint depth = 0;
-  guint values = 0;
-
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-
-  for (gsize i = 0; i < len && values <= 1; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (depth == 0)
-        {
-          gboolean opens = c == '"' || c == '[' || c == '{';
-
-          if (opens || (!in_bare && !g_ascii_isspace (c)))
-            values++;
-          in_bare = !opens && !g_ascii_isspace (c) && c != ']' && c != '}';
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        depth++;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return values <= 1;
-}
-
 static JsonParser *
 load_json (GBytes  *body,
            GError **error)
@@ -180,12 +95,12 @@ load_json (GBytes  *body,
       fail (error, NULL, _("The answer is empty"));
       return NULL;
     }
-  if (len > G_MAXSSIZE || !nesting_is_sane (data, len))
+  if (len > G_MAXSSIZE || !cr_json_nesting_ok (data, len))
     {
       fail (error, NULL, _("The answer is nested too deeply"));
       return NULL;
     }
-  if (!holds_one_value (data, len))
+  if (!cr_json_holds_one_value (data, len))
     {
       fail (error, NULL, _("The answer is not valid JSON"));
       return NULL;

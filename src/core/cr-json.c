@@ -1,0 +1,89 @@
+/* cr-json.c: checks on untrusted JSON text before json-glib parses it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cr-json.h"
+
+gboolean
+cr_json_nesting_ok (const char *data,
+                    gsize       len)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > CR_JSON_MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+gboolean
+cr_json_holds_one_value (const char *data,
+                         gsize       len)
+{
+  gboolean in_string = FALSE;
+  gboolean in_bare = FALSE;   /* inside a number or literal at the top level */
+  guint depth = 0;
+  guint values = 0;
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+
+  for (gsize i = 0; i < len && values <= 1; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (depth == 0)
+        {
+          gboolean opens = c == '"' || c == '[' || c == '{';
+
+          if (opens || (!in_bare && !g_ascii_isspace (c)))
+            values++;
+          in_bare = !opens && !g_ascii_isspace (c) && c != ']' && c != '}';
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        depth++;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return values <= 1;
+}

@@ -1,0 +1,27 @@
+/* cr-json.h: checks on untrusted JSON text before json-glib parses it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* json-glib parses recursively: a value of nested brackets overflows the
+ * stack long before it reaches any size cap. Our answers and Cursor's
+ * settings nest a few levels; anything far deeper is refused. */
+#define CR_JSON_MAX_DEPTH 64
+
+/* Whether no array or object in @data nests deeper than
+ * CR_JSON_MAX_DEPTH (brackets inside strings do not count). */
+gboolean cr_json_nesting_ok      (const char *data,
+                                  gsize       len);
+
+/* Whether @data (after an optional UTF-8 BOM) holds at most one JSON
+ * value: json-glib 1.6 reads "1 {…}" or "{…} {…}" as one document, keeps
+ * the last value and leaks the others. */
+gboolean cr_json_holds_one_value (const char *data,
+                                  gsize       len);
+
+G_END_DECLS
