@@ -296,6 +296,27 @@ clear_attributes (GTask               *task,
                           g_task_get_cancellable (task), callback, task);
 }
 
+/* Ends a clear_attributes() step: TRUE when @task goes on. FALSE from
+ * libsecret without an error is no failure: it leaves a locked key, and
+ * only the check after the last clear tells whether one stayed behind. */
+static gboolean
+clear_step_done (GTask        *task,
+                 GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (op_over (task))
+    return FALSE;
+
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The password API only removes unlocked items and says nothing about the
  * others: whatever should be gone and is still there was locked, and
  * "nothing to remove" would leave a key behind unnoticed. */
@@ -413,20 +434,9 @@ on_stale_cleared (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
 
-  /* FALSE without an error: locked, which the final check reports. */
-  secret_password_clear_finish (result, &error);
-  if (op_over (task))
-    return;
-
-  if (error != NULL)
-    {
-      op_fail (task, error);
-      return;
-    }
-
-  store_next_stale (g_steal_pointer (&task));
+  if (clear_step_done (task, result))
+    store_next_stale (g_steal_pointer (&task));
 }
 
 /* Takes @task. */
@@ -498,19 +508,9 @@ on_legacy_cleared (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
 
-  secret_password_clear_finish (result, &error);
-  if (op_over (task))
-    return;
-
-  if (error != NULL)
-    {
-      op_fail (task, error);
-      return;
-    }
-
-  store_write (g_steal_pointer (&task));
+  if (clear_step_done (task, result))
+    store_write (g_steal_pointer (&task));
 }
 
 static gboolean
@@ -750,17 +750,8 @@ on_cleared (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
 
-  /* Whether it says TRUE or FALSE, only the check after it tells whether
-   * a locked key stayed behind. */
-  secret_password_clear_finish (result, &error);
-  if (op_over (task))
-    return;
-
-  if (error != NULL)
-    op_fail (task, error);
-  else
+  if (clear_step_done (task, result))
     verify_removed (g_steal_pointer (&task));
 }
 
