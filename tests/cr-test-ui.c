@@ -48,6 +48,19 @@ cr_test_ui_log_to_string (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, NULL);
 }
 
+void
+cr_test_ui_save_shot (GtkWidget  *widget,
+                      const char *prefix,
+                      const char *name)
+{
+  g_autoptr(GdkTexture) texture = cr_test_ui_render (widget);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  g_autofree char *file = g_strdup_printf ("%s-%s-%d%s.png", prefix, name, gdk_texture_get_width (texture),
+                                           dark ? "-dark" : "");
+
+  g_free (cr_test_ui_save_texture (texture, file));
+}
+
 GtkApplication *
 cr_test_ui_new_app (const char *app_id)
 {

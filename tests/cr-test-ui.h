@@ -58,6 +58,12 @@ GLogWriterOutput cr_test_ui_log_to_string (GLogLevelFlags   level,
                                            gsize            n_fields,
                                            gpointer         logged);
 
+/* Renders @widget to screenshots/@prefix-@name-<width>[-dark].png (as
+ * above), for a reviewer to compare each step wide, narrow and dark. */
+void        cr_test_ui_save_shot    (GtkWidget    *widget,
+                                     const char   *prefix,
+                                     const char   *name);
+
 /* After gtk_test_init(): libadwaita, no animations, and a registered
  * AdwApplication @app_id that loads the app's style sheet (it comes with
  * the resource base path). */

@@ -42,15 +42,11 @@ save_png (Fixture    *f,
           const char *name)
 {
   GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
 
   cr_test_ui_settle (150);
   /* A slower build (ASan) may not have mapped the window yet. */
   cr_test_ui_wait_until (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0);
-  texture = cr_test_ui_render (widget);
-  file = g_strdup_printf ("frame-%s-%d.png", name, gdk_texture_get_width (texture));
-  g_free (cr_test_ui_save_texture (texture, file));
+  cr_test_ui_save_shot (widget, "frame", name);
 }
 
 static void

@@ -46,18 +46,6 @@ stack_child (gpointer    widget,
   return gtk_stack_get_visible_child_name (cr_test_ui_child (widget, type, name));
 }
 
-static void
-render_png (Fixture    *f,
-            const char *name)
-{
-  g_autoptr(GdkTexture) texture = cr_test_ui_render (GTK_WIDGET (f->window));
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *file = g_strdup_printf ("pages-%s-%d%s.png", name, gdk_texture_get_width (texture),
-                                           dark ? "-dark" : "");
-
-  g_free (cr_test_ui_save_texture (texture, file));
-}
-
 /* The step itself fits a 360 px window, whatever the frame around it. */
 static void
 assert_fits_narrow (Fixture *f)
@@ -78,12 +66,12 @@ save_pngs (Fixture    *f,
   int width, height;
 
   assert_fits_narrow (f);
-  render_png (f, name);
+  cr_test_ui_save_shot (GTK_WIDGET (f->window), "pages", name);
 
   gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, height);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  render_png (f, name);
+  cr_test_ui_save_shot (GTK_WIDGET (f->window), "pages", name);
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);

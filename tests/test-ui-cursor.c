@@ -134,18 +134,6 @@ remember_cursor (Fixture *f)
 
 /* ---- screenshots ---- */
 
-static void
-render_png (Fixture    *f,
-            const char *name)
-{
-  g_autoptr(GdkTexture) texture = cr_test_ui_render (GTK_WIDGET (f->window));
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *file = g_strdup_printf ("ui-cursor-%s-%d%s.png", name, gdk_texture_get_width (texture),
-                                           dark ? "-dark" : "");
-
-  g_free (cr_test_ui_save_texture (texture, file));
-}
-
 /* Scrolls the page down so that @widget (nested in it) is in view, if a
  * scrolled window holds it. */
 static void
@@ -188,13 +176,13 @@ save_pngs (Fixture    *f,
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
   scroll_to (focus);
-  render_png (f, name);
+  cr_test_ui_save_shot (GTK_WIDGET (f->window), "ui-cursor", name);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 900);
   cr_test_ui_settle (100);
   scroll_to (focus);
-  render_png (f, name);
+  cr_test_ui_save_shot (GTK_WIDGET (f->window), "ui-cursor", name);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  render_png (f, name);
+  cr_test_ui_save_shot (GTK_WIDGET (f->window), "ui-cursor", name);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 720, 900);
