@@ -140,12 +140,12 @@ if [ "$seconds" -gt 0 ]; then
   for name in "${fuzz_targets[@]}"; do
     log="$work/$name/log"
     rc=$(cat "$work/$name/rc")
-    stat () { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
+    fstat () { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
     result=ok
     if [ "$rc" -ne 0 ] || [ -n "$(ls -A "$work/$name/crashes")" ]; then result=FAILED; fi
-    printf '%-9s %7s %10s %8s %6s %6s %7s  %s\n' "$name" "$seconds" "$(stat number_of_executed_units)" \
-      "$(stat average_exec_per_sec)" "${cov:--}" "$(stat new_units_added)" "$(stat peak_rss_mb)" "$result"
+    printf '%-9s %7s %10s %8s %6s %6s %7s  %s\n' "$name" "$seconds" "$(fstat number_of_executed_units)" \
+      "$(fstat average_exec_per_sec)" "${cov:--}" "$(fstat new_units_added)" "$(fstat peak_rss_mb)" "$result"
     if [ "$result" = ok ]; then
       fuzz_ok=$((fuzz_ok + 1))
       continue
