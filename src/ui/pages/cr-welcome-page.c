@@ -321,19 +321,12 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
 static void
 cr_welcome_page_init (CrWelcomePage *self)
 {
-  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
-
   /* The template's top widget is not bound: AdwBin unparents its own
    * child, and gtk_widget_dispose_template() would do it a second time. */
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_title (CR_PAGE (self), _("Welcome"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
-
-  /* Until the app icon is installed, a generic one beats a broken image. */
-  if (!gtk_icon_theme_has_icon (theme, APP_ID))
-    adw_status_page_set_icon_name (ADW_STATUS_PAGE (adw_bin_get_child (ADW_BIN (self))),
-                                   "dialog-password-symbolic");
 
   g_signal_connect (self, "notify::state", G_CALLBACK (state_changed_cb), NULL);
   update (self);
