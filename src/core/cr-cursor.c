@@ -393,6 +393,7 @@ parse_json_object (const char *data,
                    gsize       length)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *repaired = NULL;
   JsonNode *root;
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
@@ -403,8 +404,9 @@ parse_json_object (const char *data,
   if (length == 0 || !cr_json_nesting_ok (data, length) || !cr_json_holds_one_value (data, length))
     return NULL;
 
+  repaired = cr_json_repair_surrogates (data, length);
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, NULL))
+  if (!json_parser_load_from_data (parser, repaired ? repaired : data, length, NULL))
     return NULL;
 
   root = json_parser_get_root (parser);

@@ -86,6 +86,7 @@ load_json (GBytes  *body,
            GError **error)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *repaired = NULL;
   const char *data;
   gsize len = 0;
 
@@ -106,8 +107,9 @@ load_json (GBytes  *body,
       return NULL;
     }
 
+  repaired = cr_json_repair_surrogates (data, len);
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+  if (!json_parser_load_from_data (parser, repaired ? repaired : data, (gssize) len, NULL) ||
       json_parser_get_root (parser) == NULL)
     {
       /* json-glib's message quotes the answer; ours does not. */

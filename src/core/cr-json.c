@@ -87,3 +87,66 @@ cr_json_holds_one_value (const char *data,
 
   return values <= 1;
 }
+
+/* The code unit of a "\uXXXX" escape at @i, or -1. */
+static int
+unicode_escape_at (const char *data,
+                   gsize       len,
+                   gsize       i)
+{
+  int value = 0;
+
+  if (i + 6 > len || data[i] != '\\' || data[i + 1] != 'u')
+    return -1;
+
+  for (gsize k = i + 2; k < i + 6; k++)
+    {
+      int digit = g_ascii_xdigit_value (data[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
+char *
+cr_json_repair_surrogates (const char *data,
+                           gsize       len)
+{
+  gboolean in_string = FALSE;
+  char *copy = NULL;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      int unit;
+      int next;
+
+      if (data[i] == '"')
+        in_string = !in_string;
+      if (!in_string || data[i] != '\\')
+        continue;
+
+      unit = unicode_escape_at (data, len, i);
+      if (unit < 0xd800 || unit > 0xdfff)
+        {
+          i++;  /* past the escaped character: \" does not end the string */
+          continue;
+        }
+
+      next = unit <= 0xdbff ? unicode_escape_at (data, len, i + 6) : -1;
+      if (next >= 0xdc00 && next <= 0xdfff)
+        {
+          i += 11;  /* a well-formed pair */
+          continue;
+        }
+
+      if (copy == NULL)
+        copy = g_memdup2 (data, len);
+      memcpy (copy + i, "\\ufffd", 6);
+      i += 5;
+    }
+
+  return copy;
+}

@@ -24,4 +24,12 @@ gboolean cr_json_nesting_ok      (const char *data,
 gboolean cr_json_holds_one_value (const char *data,
                                   gsize       len);
 
+/* json-glib 1.6 loses a string buffer when a \uD800–\uDFFF escape that is
+ * not half of a well-formed pair is followed by another \u escape, and
+ * decodes a lone one into bytes that are not UTF-8. Returns a copy of @data
+ * (@len bytes, not NUL-terminated) with every such unpaired escape replaced
+ * by "\ufffd", which is as long; NULL when there is none. */
+char    *cr_json_repair_surrogates (const char *data,
+                                    gsize       len);
+
 G_END_DECLS
