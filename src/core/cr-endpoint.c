@@ -214,9 +214,18 @@ host_is_well_formed (const char *host)
 
   if (host == NULL || *host == '\0')
     return FALSE;
-  /* An IPv6 literal; a ":" that came from a "%3A" in a name is not one. */
+  /* An IPv6 literal; a ":" that came from a "%3A" in a name is not one.
+   * g_hostname_is_ip_address() takes anything after a zone's "%", so the
+   * zone (an interface name) is checked here. */
   if (strchr (host, ':') != NULL)
-    return g_hostname_is_ip_address (host);
+    {
+      const char *zone = strchr (host, '%');
+
+      for (const char *p = zone ? zone + 1 : ""; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && strchr ("-_.", *p) == NULL)
+          return FALSE;
+      return g_hostname_is_ip_address (host);
+    }
 
   for (const char *p = host; *p != '\0'; p++)
     {
