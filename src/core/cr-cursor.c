@@ -401,7 +401,8 @@ parse_json_object (const char *data,
       data += 3;
       length -= 3;
     }
-  if (length == 0 || !cr_json_nesting_ok (data, length) || !cr_json_holds_one_value (data, length))
+  if (length == 0 || !cr_json_nesting_ok (data, length) ||
+      !cr_json_holds_one_value (data, length) || !cr_json_escapes_ok (data, length))
     return NULL;
 
   repaired = cr_json_repair_surrogates (data, length);

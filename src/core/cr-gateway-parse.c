@@ -101,7 +101,7 @@ load_json (GBytes  *body,
       fail (error, NULL, _("The answer is nested too deeply"));
       return NULL;
     }
-  if (!cr_json_holds_one_value (data, len))
+  if (!cr_json_holds_one_value (data, len) || !cr_json_escapes_ok (data, len))
     {
       fail (error, NULL, _("The answer is not valid JSON"));
       return NULL;

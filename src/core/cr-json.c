@@ -111,6 +111,30 @@ unicode_escape_at (const char *data,
   return value;
 }
 
+gboolean
+cr_json_escapes_ok (const char *data,
+                    gsize       len)
+{
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] == '"')
+        in_string = !in_string;
+      if (!in_string || data[i] != '\\')
+        continue;
+
+      if (i + 1 < len && strchr ("\"\\/bfnrt", data[i + 1]) != NULL && data[i + 1] != '\0')
+        i++;
+      else if (unicode_escape_at (data, len, i) >= 0)
+        i += 5;
+      else
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 char *
 cr_json_repair_surrogates (const char *data,
                            gsize       len)

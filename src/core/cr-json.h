@@ -24,6 +24,12 @@ gboolean cr_json_nesting_ok      (const char *data,
 gboolean cr_json_holds_one_value (const char *data,
                                   gsize       len);
 
+/* Whether every backslash escape in @data's strings is one JSON knows
+ * (\" \\ \/ \b \f \n \r \t \uXXXX). json-glib 1.6 loses its string buffer
+ * on some malformed ones ("\udct\u0041"); they are not JSON anyway. */
+gboolean cr_json_escapes_ok      (const char *data,
+                                  gsize       len);
+
 /* json-glib 1.6 loses a string buffer when a \uD800–\uDFFF escape that is
  * not half of a well-formed pair is followed by another \u escape, and
  * decodes a lone one into bytes that are not UTF-8. Returns a copy of @data
