@@ -304,9 +304,20 @@ display_host (const char *candidate,
     return g_strdup (ascii_host);
 
   /* NULL for what is no host name at all, e.g. an IPv6 literal with a
-   * non-ASCII zone id. */
+   * non-ASCII zone id. A label like "xn--0x7f" decodes to a character that
+   * IDNA would never encode: then the Unicode form is no address, and the
+   * repair built from it would not be one either. */
   unicode = g_hostname_to_unicode (ascii_host);
-  return unicode != NULL ? unicode : g_strdup (ascii_host);
+  if (unicode != NULL)
+    {
+      g_autofree char *back = g_hostname_to_ascii (unicode);
+
+      if (back != NULL && g_ascii_strcasecmp (back, ascii_host) == 0)
+        return unicode;
+      g_free (unicode);
+    }
+
+  return g_strdup (ascii_host);
 }
 
 static gboolean
