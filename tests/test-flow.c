@@ -203,7 +203,8 @@ shoot (Flow       *flow,
        const char *name)
 {
   g_autofree char *file = g_strdup_printf ("flow-%02u-%s.png", ++flow->shot, name);
-  g_autofree char *path = cr_test_ui_save_png (GTK_WIDGET (flow->window), file);
+
+  g_free (cr_test_ui_save_png (GTK_WIDGET (flow->window), file));
 }
 
 /* Whether @widget or something in it reads @text. */
