@@ -105,12 +105,14 @@ load_catalog (void)
     {
       const char *line = lines[n];
       const char *quote = strchr (line, '"');
+      g_autofree char *quoted = NULL;
       g_autofree char *inner = NULL;
       char next = field;
 
       if (line[0] == '#' || quote == NULL)
         continue;
-      inner = g_strcompress (g_strndup (quote + 1, strrchr (line, '"') - quote - 1));
+      quoted = g_strndup (quote + 1, strrchr (line, '"') - quote - 1);
+      inner = g_strcompress (quoted);
 
       if (g_str_has_prefix (line, "msgctxt ") || g_str_has_prefix (line, "msgid "))
         {
@@ -134,14 +136,20 @@ load_catalog (void)
           if (field == 'i')
             g_ptr_array_add (ids, g_strdup (value->str));
           else if (field == 's')
-            msgstr = g_strdup (value->str);
+            {
+              g_free (msgstr);
+              msgstr = g_strdup (value->str);
+            }
           g_string_truncate (value, 0);
         }
       field = next;
       g_string_append (value, inner);
     }
   if (field == 's')
-    msgstr = g_strdup (value->str);
+    {
+      g_free (msgstr);
+      msgstr = g_strdup (value->str);
+    }
   if (msgstr != NULL)
     add_entry (ids, msgstr);
 
