@@ -87,6 +87,9 @@ export G_SLICE=always-malloc
 # cannot intercept its exceptions and aborts ("CHECK failed: ...
 # real___cxa_throw"). The tests only talk to loopback, where no proxy applies.
 export GIO_USE_PROXY_RESOLVER=dummy
+# Everything runs 3–10 times slower here: a test that asserts a wall-clock
+# budget ("answered within 5 s") should multiply it by this.
+export CR_TEST_TIME_SCALE=${CR_TEST_TIME_SCALE:-4}
 
 suite_log="$build/run-sanitized-suite.log"
 suite_rc=0
