@@ -13,6 +13,21 @@ cr_test_ui_timeout_cb (gpointer flag)
   return G_SOURCE_REMOVE;
 }
 
+double
+cr_test_ui_time_scale (void)
+{
+  static double scale = 0;
+
+  if (scale == 0)
+    {
+      const char *value = g_getenv ("CR_TEST_TIME_SCALE");
+      double parsed = value != NULL ? g_ascii_strtod (value, NULL) : 1;
+
+      scale = parsed >= 1 && parsed <= 100 ? parsed : 1;
+    }
+  return scale;
+}
+
 void
 cr_test_ui_settle (guint ms)
 {

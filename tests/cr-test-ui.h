@@ -15,11 +15,22 @@ void        cr_test_ui_settle       (guint         ms);
 
 gboolean    cr_test_ui_timeout_cb   (gpointer      flag);
 
+/* How many times slower than a plain build this run may be:
+ * $CR_TEST_TIME_SCALE (tests/run-sanitized.sh sets it), else 1. Every
+ * wall-clock limit a test asserts is multiplied by it, so a sanitizer
+ * build fails on hangs, not on its own slowness. */
+double      cr_test_ui_time_scale   (void);
+
+/* @usec (a limit in microseconds) for this run. */
+#define CR_TEST_UI_USEC(usec) ((gint64) ((usec) * cr_test_ui_time_scale ()))
+
 /* Iterates the main context until @cond holds; fails the test after
- * @seconds. */
+ * @seconds (scaled as above). */
 #define CR_TEST_UI_WAIT_UNTIL(cond, seconds) G_STMT_START {                \
     gboolean timed_out_ = FALSE;                                           \
-    guint id_ = g_timeout_add_seconds ((seconds), cr_test_ui_timeout_cb,   \
+    guint id_ = g_timeout_add_seconds ((guint) ((seconds) *                \
+                                                cr_test_ui_time_scale ()), \
+                                       cr_test_ui_timeout_cb,              \
                                        &timed_out_);                       \
     while (!(cond) && !timed_out_)                                         \
       g_main_context_iteration (NULL, TRUE);                               \

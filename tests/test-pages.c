@@ -337,7 +337,7 @@ test_model_cancel (Fixture       *f,
   start = g_get_monotonic_time ();
   cr_test_ui_activate (f->window, "assistant.cancel");
   cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, CR_TEST_UI_USEC (G_USEC_PER_SEC));
   g_assert_cmpstr (test_view (f), ==, "idle");
 
   /* Next's test: the window's Cancel returns control at once too. */
@@ -1015,7 +1015,7 @@ test_checklist_cancel (Fixture       *f,
   start = g_get_monotonic_time ();
   cr_test_ui_activate (f->window, "assistant.cancel");
   cr_test_ui_wait_until (!checklist_running (f));
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, CR_TEST_UI_USEC (G_USEC_PER_SEC));
   g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "The check was stopped");
   g_assert_cmpint (cr_setup_state_get_last_check_time (f->state), ==, 0);
