@@ -61,10 +61,12 @@ unset WAYLAND_DISPLAY
 export CR_TEST_KEYRING_PASSWORD=pw
 export GNOME_KEYRING_TEST_PROMPTER=com.crazyrouter.SetupAssistant.NoPrompter
 export CR_TEST_G_DEBUG="${G_DEBUG-}"
+# The bus and the services it starts (the accessibility registry says
+# hello on stdout) write to stderr: stdout is the test's alone (TAP).
 status=0
 env -u G_DEBUG dbus-run-session -- sh -c '
   printf %s "$CR_TEST_KEYRING_PASSWORD" |
     gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
   [ -z "$CR_TEST_G_DEBUG" ] || export G_DEBUG="$CR_TEST_G_DEBUG"
   unset CR_TEST_G_DEBUG
-  exec "$@"' sh "$@" || status=$?
+  exec "$@" >&3 3>&-' sh "$@" 3>&1 >&2 || status=$?
