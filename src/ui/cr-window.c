@@ -51,6 +51,8 @@ struct _CrWindow
   GtkWidget            *cancel_button;
   GtkSpinner           *spinner;
   GtkStack             *stack;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
 
   CrSetupState         *state;
   GPtrArray            *pages;        /* CrPage*, in step order */
@@ -512,6 +514,8 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, primary_menu);
 
   gtk_widget_class_install_action (widget_class, "assistant.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
@@ -525,10 +529,24 @@ cr_window_class_init (CrWindowClass *klass)
                                        "assistant.cancel", NULL);
 }
 
+/* A menu button builds its whole popover (a scrolled window, a stack and a
+ * button per item) as soon as it has a model: that work waits for the
+ * first time the menu is opened, not the first frame. */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  CrWindow *self = CR_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 cr_window_init (CrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
   self->pages = g_ptr_array_sized_new (G_N_ELEMENTS (steps));
   g_ptr_array_set_size (self->pages, G_N_ELEMENTS (steps));
