@@ -14,6 +14,7 @@
 #include "cr-application.h"
 #include "cr-endpoint.h"
 #include "cr-gateway-error.h"
+#include "cr-info-row.h"
 #include "cr-keyring.h"
 #include "cr-key-page.h"
 #include "cr-test-gateway.h"
@@ -336,6 +337,95 @@ test_narrow_window (Fixture       *f,
   save_png (f, "key-fix");
 }
 
+/* Every CrInfoRow under @widget, in order. */
+static void
+collect_info_rows (GtkWidget *widget,
+                   GPtrArray *rows)
+{
+  if (CR_IS_INFO_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_info_rows (child, rows);
+}
+
+/* The welcome page's lists: what happens, numbered 1–6, and what is
+ * needed, each with an icon; every row readable at 360 px. */
+static void
+test_welcome_rows (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_info_rows (GTK_WIDGET (cr_window_get_page (f->window)), rows);
+  g_assert_cmpuint (rows->len, ==, 8);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CrInfoRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *number = g_strdup_printf ("%u", i + 1);
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), !=, "");
+      g_assert_cmpstr (cr_info_row_get_subtitle (row), !=, "");
+      if (i < 6)
+        {
+          g_assert_cmpstr (cr_info_row_get_number (row), ==, number);
+          g_assert_null (cr_info_row_get_icon_name (row));
+        }
+      else
+        {
+          g_assert_null (cr_info_row_get_number (row));
+          g_assert_nonnull (cr_info_row_get_icon_name (row));
+        }
+      g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+    }
+
+  /* Narrow: the text wraps inside the row instead of widening it. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 720);
+  cr_test_ui_settle (200);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (gtk_widget_get_width (row), <=, 360);
+      g_assert_cmpint (gtk_widget_get_height (row), >=, 50);
+    }
+}
+
+/* The main menu is built when first opened, and then has its items. */
+static void
+test_main_menu (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkMenuButton *button = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "menu_button");
+  GMenuModel *model;
+  GtkPopover *popover;
+  g_autofree char *first = NULL;
+
+  g_assert_null (gtk_menu_button_get_menu_model (button));
+  gtk_menu_button_popup (button);
+  model = gtk_menu_button_get_menu_model (button);
+  g_assert_nonnull (model);
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_nonnull (popover);
+  cr_test_ui_wait_until (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+
+  /* One section: Keyboard Shortcuts, About. */
+  model = g_menu_model_get_item_link (model, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (model);
+  g_assert_cmpint (g_menu_model_get_n_items (model), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &first));
+  g_assert_cmpstr (first, ==, "app.shortcuts");
+  g_object_unref (model);
+
+  gtk_menu_button_popdown (button);
+  cr_test_ui_wait_until (!gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  /* Opened again, the same menu. */
+  gtk_menu_button_popup (button);
+  cr_test_ui_wait_until (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_true (gtk_menu_button_get_popover (button) == popover);
+  gtk_menu_button_popdown (button);
+}
+
 static void
 stored_cb (GObject      *object,
            GAsyncResult *result,
@@ -381,6 +471,8 @@ main (int   argc,
   ADD ("cancel-hung-verify", test_cancel_hung_verify);
   ADD ("check-my-setup", test_check_my_setup);
   ADD ("narrow-window", test_narrow_window);
+  ADD ("welcome-rows", test_welcome_rows);
+  ADD ("main-menu", test_main_menu);
 #undef ADD
 
   status = g_test_run ();

@@ -48,12 +48,16 @@ cr_info_row_set_subtitle (CrInfoRow  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
 }
 
+/* NULL when the row has no number. */
 const char *
 cr_info_row_get_number (CrInfoRow *self)
 {
+  const char *number;
+
   g_return_val_if_fail (CR_IS_INFO_ROW (self), NULL);
 
-  return gtk_label_get_label (self->number_label);
+  number = gtk_label_get_label (self->number_label);
+  return *number != '\0' ? number : NULL;
 }
 
 void
@@ -62,6 +66,8 @@ cr_info_row_set_number (CrInfoRow  *self,
 {
   g_return_if_fail (CR_IS_INFO_ROW (self));
 
+  if (number != NULL && *number == '\0')
+    number = NULL;
   if (g_strcmp0 (number, cr_info_row_get_number (self)) == 0)
     return;
   gtk_label_set_label (self->number_label, number);
