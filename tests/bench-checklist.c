@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 
 #include "cr-checklist.h"
@@ -111,6 +112,9 @@ main (int   argc,
   double median;
   double serial;
   guint requests;
+
+  /* g_print() writes in the locale's charset: "×" stays "×" in UTF-8. */
+  setlocale (LC_ALL, "");
 
   /* Loopback only: no system proxy may come between us and the test
    * gateway (and GNOME's proxy module needs schemas the tests do not have). */
