@@ -878,6 +878,7 @@ test_cursor_section (Fixture       *f,
   g_autofree char *db = g_build_filename (f->cursor, "User", "globalStorage", "state.vscdb", NULL);
   g_autofree char *heading = g_strdup_printf ("\nCursor 1.4.2, settings read from %s\n", db);
   g_autofree char *base_url = NULL;
+  const char *note;
   Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
 
   make_cursor (f, "true");
@@ -889,6 +890,11 @@ test_cursor_section (Fixture       *f,
   assert_contains (run.out, heading);
   /* The heading comes after every gateway item. */
   g_assert_true (strstr (run.out, heading) > strstr (run.out, title_of (f, CR_CHECK_LOGS)));
+  /* Under it, once: what it read may lag a running Cursor. */
+  note = strstr (run.out, "A running Cursor may not have saved");
+  g_assert_nonnull (note);
+  g_assert_true (note > strstr (run.out, heading));
+  g_assert_null (strstr (note + 1, "A running Cursor may not have saved"));
   base_url = item_block (f, run.out, CR_CHECK_CURSOR_BASE_URL, "WARN");
   assert_contains (base_url, cr_test_gateway_get_base_url (f->server));
   assert_contains (base_url, "own servers");

@@ -33,6 +33,7 @@
 
 #include "cr-checklist.h"
 #include "cr-cli.h"
+#include "cr-cursor-checks.h"
 #include "cr-cursor-history.h"
 #include "cr-endpoint.h"
 #include "cr-key.h"
@@ -674,6 +675,8 @@ print_cursor_heading (CrCli *cli)
     /* TRANSLATORS: "Cursor was updated from 1.4.2 to 1.5.0 — checking again." */
     g_print (_("Cursor was updated from %s to %s — checking again.\n"),
              history->previous_version, history->current_version);
+  if (snapshot != NULL && snapshot->status == CR_CURSOR_FOUND)
+    g_print ("%s\n", cr_cursor_checks_lag_note ());
 }
 
 static void

@@ -25,24 +25,11 @@
                      "add it with “+ Add model”.")
 
 /* VS Code keeps its settings in memory and writes them back when it quits. */
-static char *
-with_lag_note (const char *detail)
+const char *
+cr_cursor_checks_lag_note (void)
 {
-  return g_strdup_printf (_("%s (Read from Cursor’s saved settings, which can lag behind a running "
-                            "Cursor until it restarts.)"),
-                          detail);
-}
-
-static void
-update_found (CrCheckItem   *item,
-              CrCheckStatus  status,
-              const char    *detail,
-              const char    *fix,
-              const char    *symptom)
-{
-  g_autofree char *noted = with_lag_note (detail);
-
-  cr_check_item_update (item, status, noted, fix, symptom);
+  return _("A running Cursor may not have saved its latest changes yet: restart it if "
+           "something here looks out of date.");
 }
 
 /* Not FOUND: say why, and where to look instead. Never a pass. */
@@ -70,27 +57,27 @@ cr_cursor_judge_key (CrCheckItem            *item,
   if (snapshot->status != CR_CURSOR_FOUND)
     update_unread (item, snapshot, _(FIX_KEY));
   else if (!snapshot->key_present)
-    update_found (item, CR_CHECK_FAILED, _("Cursor has no OpenAI API key saved."), _(FIX_KEY), "verify");
+    cr_check_item_update (item, CR_CHECK_FAILED, _("Cursor has no OpenAI API key saved."), _(FIX_KEY), "verify");
   else if (snapshot->use_openai_key == CR_CURSOR_OFF)
-    update_found (item, CR_CHECK_FAILED,
-                  _("An OpenAI API key is saved in Cursor, but its switch is off. Cursor switches it "
-                    "off by itself after you log in again or your plan changes, so it may well have "
-                    "been on before."),
-                  _("Open Cursor Settings → Models → API Keys, switch OpenAI API Key back on and "
-                    "press Verify."),
-                  "verify");
+    cr_check_item_update (item, CR_CHECK_FAILED,
+                          _("An OpenAI API key is saved in Cursor, but its switch is off. Cursor switches it "
+                            "off by itself after you log in again or your plan changes, so it may well have "
+                            "been on before."),
+                          _("Open Cursor Settings → Models → API Keys, switch OpenAI API Key back on and "
+                            "press Verify."),
+                          "verify");
   else if (snapshot->use_openai_key == CR_CURSOR_UNKNOWN)
-    update_found (item, CR_CHECK_NEEDS_YOU,
-                  _("An OpenAI API key is saved in Cursor, but its settings do not say whether the "
-                    "key is switched on."),
-                  _("Open Cursor Settings → Models → API Keys and make sure OpenAI API Key is "
-                    "switched on."),
-                  NULL);
+    cr_check_item_update (item, CR_CHECK_NEEDS_YOU,
+                          _("An OpenAI API key is saved in Cursor, but its settings do not say whether the "
+                            "key is switched on."),
+                          _("Open Cursor Settings → Models → API Keys and make sure OpenAI API Key is "
+                            "switched on."),
+                          NULL);
   else
-    update_found (item, CR_CHECK_PASSED,
-                  _("An OpenAI API key is saved in Cursor and switched on. This app never reads the "
-                    "key itself: Verify in Cursor tells whether it is the right one."),
-                  NULL, NULL);
+    cr_check_item_update (item, CR_CHECK_PASSED,
+                          _("An OpenAI API key is saved in Cursor and switched on. This app never reads the "
+                            "key itself: Verify in Cursor tells whether it is the right one."),
+                          NULL, NULL);
 }
 
 /* ---- The base URL ------------------------------------------------------- */
@@ -221,7 +208,7 @@ judge_wrong_url (CrCheckItem *item,
       && same_url (diagnosis->fixed_url, expected))
     {
       detail = g_strdup_printf (_("Cursor has “%s”. %s"), shown, diagnosis->message);
-      update_found (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
+      cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
       return;
     }
 
@@ -234,8 +221,8 @@ judge_wrong_url (CrCheckItem *item,
   else
     detail = g_strdup_printf (_("Cursor has “%s”, but you set up %s."), shown, expected);
 
-  update_found (item, CR_CHECK_FAILED, detail, fix,
-                diagnosis->severity == CR_SEVERITY_ERROR ? endpoint_symptom (diagnosis->issue) : "verify");
+  cr_check_item_update (item, CR_CHECK_FAILED, detail, fix,
+                        diagnosis->severity == CR_SEVERITY_ERROR ? endpoint_symptom (diagnosis->issue) : "verify");
 }
 
 /* Cursor matches the address set up here, but that one is wrong too: no
@@ -253,7 +240,7 @@ judge_copied_mistake (CrCheckItem *item,
                             shown, diagnosis->message);
   fix = g_strdup_printf (_("Change it to exactly %s."),
                          diagnosis->fixed_url != NULL ? diagnosis->fixed_url : CR_DEFAULT_BASE_URL);
-  update_found (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
+  cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
 }
 
 /* The address Cursor should have: the one set up here, or its repair when
@@ -286,7 +273,7 @@ judge_found_url (CrCheckItem *item,
       detail = g_strdup_printf (_("Cursor has “%s” with a space or line break around it, which breaks "
                                   "every request."), shown);
       fix = g_strdup_printf (_("Change it to exactly %s, with nothing before or after it."), target);
-      update_found (item, CR_CHECK_FAILED, detail, fix, "verify");
+      cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, "verify");
     }
   else if (same_url (value, expected) && !g_str_equal (target, expected))
     judge_copied_mistake (item, expected, shown);
@@ -300,7 +287,7 @@ judge_found_url (CrCheckItem *item,
                                   "the checks here reach it."), shown);
       fix = g_strdup_printf (_("Use a gateway address that can be reached from the internet over "
                                "https, such as %s."), CR_DEFAULT_BASE_URL);
-      update_found (item, CR_CHECK_WARNING, detail, fix, "verify");
+      cr_check_item_update (item, CR_CHECK_WARNING, detail, fix, "verify");
     }
   else
     {
@@ -310,7 +297,7 @@ judge_found_url (CrCheckItem *item,
       else
         detail = g_strdup_printf (_("Cursor’s Override OpenAI Base URL is “%s”, exactly right; the "
                                     "address set up here needs the same fix."), shown);
-      update_found (item, CR_CHECK_PASSED, detail, NULL, NULL);
+      cr_check_item_update (item, CR_CHECK_PASSED, detail, NULL, NULL);
     }
 }
 
@@ -337,10 +324,10 @@ cr_cursor_judge_base_url (CrCheckItem            *item,
 
   if (snapshot->openai_base_url == NULL)
     {
-      update_found (item, CR_CHECK_FAILED,
-                    _("Override OpenAI Base URL is off in Cursor, so Cursor sends your requests to "
-                      "OpenAI instead of your gateway."),
-                    manual, "verify");
+      cr_check_item_update (item, CR_CHECK_FAILED,
+                            _("Override OpenAI Base URL is off in Cursor, so Cursor sends your requests to "
+                              "OpenAI instead of your gateway."),
+                            manual, "verify");
       return;
     }
 
@@ -479,8 +466,8 @@ cr_cursor_judge_model (CrCheckItem            *item,
   judge_model_enabled (&findings, snapshot, model);
   judge_model_slots (&findings, snapshot, model);
 
-  update_found (item, findings.status, findings.detail->str,
-                findings.fix->len > 0 ? findings.fix->str : NULL, findings.symptom);
+  cr_check_item_update (item, findings.status, findings.detail->str,
+                        findings.fix->len > 0 ? findings.fix->str : NULL, findings.symptom);
 
   g_string_free (findings.detail, TRUE);
   g_string_free (findings.fix, TRUE);

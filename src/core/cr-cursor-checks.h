@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* Said once with the Cursor items (not in each): the file they read may
+ * lag behind a running Cursor. Translated. */
+const char *cr_cursor_checks_lag_note   (void);
+
 /* "cursor-key": an OpenAI key row is saved and its switch is on. */
 void      cr_cursor_judge_key           (CrCheckItem            *item,
                                          const CrCursorSnapshot *snapshot);

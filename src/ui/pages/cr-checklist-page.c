@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-check-row.h"
+#include "cr-cursor-checks.h"
 #include "cr-troubleshoot-view.h"
 #include "cr-checklist-page.h"
 
@@ -198,7 +199,6 @@ on_row_show_help (CrCheckRow      *row,
   show_help (self, symptom);
 }
 
-/* The rows themselves say that a running Cursor may not have saved yet. */
 static char *
 cursor_found_text (const CrCursorSnapshot *snapshot,
                    const CrCursorHistory  *history)
@@ -262,6 +262,13 @@ update_cursor_description (CrChecklistPage *self)
     }
 
   text = cursor_status_text (snapshot, history);
+  if (snapshot->status == CR_CURSOR_FOUND)
+    {
+      /* Once for the group, not in every row. */
+      g_autofree char *found = g_steal_pointer (&text);
+
+      text = g_strdup_printf ("%s\n%s", found, cr_cursor_checks_lag_note ());
+    }
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->cursor_group), text);
 }
 
