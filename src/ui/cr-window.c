@@ -531,7 +531,8 @@ cr_window_class_init (CrWindowClass *klass)
 
 /* A menu button builds its whole popover (a scrolled window, a stack and a
  * button per item) as soon as it has a model: that work waits for the
- * first time the menu is opened, not the first frame. */
+ * first time the menu is opened, not the first frame. GTK 4.8 calls this
+ * at every opening, and setting the model again would build it anew. */
 static void
 create_menu_cb (GtkMenuButton *button,
                 gpointer       user_data)
