@@ -57,7 +57,8 @@ cr_cursor_judge_key (CrCheckItem            *item,
   if (snapshot->status != CR_CURSOR_FOUND)
     update_unread (item, snapshot, _(FIX_KEY));
   else if (!snapshot->key_present)
-    cr_check_item_update (item, CR_CHECK_FAILED, _("Cursor has no OpenAI API key saved."), _(FIX_KEY), "verify");
+    cr_check_item_update (item, CR_CHECK_FAILED, _("Cursor has no OpenAI API key saved."),
+                          _(FIX_KEY), "verify");
   else if (snapshot->use_openai_key == CR_CURSOR_OFF)
     cr_check_item_update (item, CR_CHECK_FAILED,
                           _("An OpenAI API key is saved in Cursor, but its switch is off. Cursor switches it "
