@@ -13,7 +13,6 @@
 
 #include "cr-cursor.h"
 #include "cr-cursor-history.h"
-#include "cr-info-row.h"
 #include "cr-key.h"
 #include "cr-keyring.h"
 #include "cr-welcome-page.h"
@@ -305,7 +304,6 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
   object_class->dispose = cr_welcome_page_dispose;
   page_class->shown = cr_welcome_page_shown;
 
-  g_type_ensure (CR_TYPE_INFO_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_box);
