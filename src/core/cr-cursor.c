@@ -1151,6 +1151,9 @@ read_in_thread (GTask        *task,
   GError *error = NULL;
   CrCursorSnapshot *snapshot;
 
+  /* The default roots list the temporary folder: I/O, so done here. */
+  if (data->install_roots == NULL)
+    data->install_roots = cr_cursor_default_install_roots ();
   snapshot = read_snapshot ((const char * const *) data->candidates,
                             (const char * const *) data->install_roots,
                             cancellable, &error);
@@ -1175,8 +1178,7 @@ cr_cursor_read_async (const char          *config_path,
   /* The environment is read here, on the caller's thread. */
   data = g_new0 (ReadData, 1);
   data->candidates = cr_cursor_database_candidates (config_path);
-  data->install_roots = install_roots ? g_strdupv ((GStrv) install_roots)
-                                      : cr_cursor_default_install_roots ();
+  data->install_roots = g_strdupv ((GStrv) install_roots);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cr_cursor_read_async);
