@@ -49,6 +49,28 @@ cr_test_ui_child (gpointer    widget,
   return object;
 }
 
+static void
+collect_shown_text (GtkWidget *widget,
+                    GString   *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_shown_text (c, text);
+}
+
+char *
+cr_test_ui_shown_text (gpointer widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_shown_text (GTK_WIDGET (widget), text);
+  return g_string_free (text, FALSE);
+}
+
 GLogWriterOutput
 cr_test_ui_log_to_string (GLogLevelFlags   level,
                           const GLogField *fields,

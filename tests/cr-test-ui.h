@@ -47,6 +47,9 @@ gpointer    cr_test_ui_child        (gpointer      widget,
                                      GType         type,
                                      const char   *name);
 
+/* The text of every visible label under @widget, a line each, in order. */
+char       *cr_test_ui_shown_text   (gpointer      widget);
+
 /* @widget as it looks now: a GtkWidgetPaintable snapshot drawn by its
  * window's GskRenderer into a texture of the widget's size. */
 GdkTexture *cr_test_ui_render       (GtkWidget    *widget);

@@ -336,20 +336,6 @@ test_narrow_window (Fixture       *f,
   save_png (f, "key-fix");
 }
 
-/* Every label under @widget that is drawn, in order. */
-static void
-collect_shown_labels (GtkWidget *widget,
-                      GPtrArray *labels)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (labels, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_shown_labels (child, labels);
-}
-
 /* For a new user the welcome page says what will happen and what is
  * needed, and at 360 px every line wraps inside the window. */
 static void
@@ -357,30 +343,25 @@ test_welcome_text (Fixture       *f,
                    gconstpointer  data)
 {
   GtkWidget *page = GTK_WIDGET (cr_window_get_page (f->window));
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  int min_width;
 
   g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
-  collect_shown_labels (page, labels);
-  for (guint i = 0; i < labels->len; i++)
-    g_string_append_printf (text, "%s\n", gtk_label_get_text (g_ptr_array_index (labels, i)));
+  text = cr_test_ui_shown_text (page);
   /* What happens: the token, the check, the keyring, Cursor. */
-  g_assert_nonnull (strstr (text->str, "create that token"));
-  g_assert_nonnull (strstr (text->str, "checks it with Crazyrouter"));
-  g_assert_nonnull (strstr (text->str, "keeps it in your keyring"));
+  g_assert_nonnull (strstr (text, "create that token"));
+  g_assert_nonnull (strstr (text, "checks it with Crazyrouter"));
+  g_assert_nonnull (strstr (text, "keeps it in your keyring"));
   /* What is needed, and why to come back. */
-  g_assert_nonnull (strstr (text->str, "You need a Crazyrouter account and the current version of Cursor"));
-  g_assert_nonnull (strstr (text->str, "After a Cursor update"));
+  g_assert_nonnull (strstr (text, "You need a Crazyrouter account and the current version of Cursor"));
+  g_assert_nonnull (strstr (text, "After a Cursor update"));
   /* No key stored: nothing about one. */
-  g_assert_null (strstr (text->str, "is saved in your keyring"));
+  g_assert_null (strstr (text, "is saved in your keyring"));
 
-  /* Narrow: the text wraps inside the page instead of widening it. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 720);
-  cr_test_ui_settle (200);
-  g_assert_cmpint (gtk_widget_get_width (page), <=, 360);
-  for (guint i = 0; i < labels->len; i++)
-    g_assert_cmpint (gtk_widget_get_width (g_ptr_array_index (labels, i)), <=,
-                     gtk_widget_get_width (page));
+  /* Every line wraps: nothing makes the page wider than a phone-sized
+   * window (the page never scrolls sideways, so it would be cut off). */
+  gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
 }
 
 /* The main menu is built when first opened, and then has its items. */

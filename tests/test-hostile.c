@@ -80,32 +80,10 @@ press_escape (Fixture *f)
 /* ---- what the page shows ---- */
 
 static void
-collect_text (GtkWidget *widget,
-              GString   *text)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect_text (c, text);
-}
-
-static char *
-shown_text (gpointer widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (GTK_WIDGET (widget), text);
-  return g_string_free (text, FALSE);
-}
-
-static void
 assert_shown (gpointer    widget,
               const char *expected)
 {
-  g_autofree char *text = shown_text (widget);
+  g_autofree char *text = cr_test_ui_shown_text (widget);
 
   if (strstr (text, expected) == NULL)
     g_error ("“%s” is not shown; the page says:\n%s", expected, text);
@@ -414,7 +392,7 @@ test_verify_bad_gateway_html (Fixture       *f,
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_SERVER);
   assert_shown (verify, "502");
-  text = shown_text (verify);
+  text = cr_test_ui_shown_text (verify);
   g_assert_null (strstr (text, "<html"));
   g_assert_null (strstr (text, "<center>"));
 
