@@ -38,7 +38,7 @@ load (GError **error)
   if (name == NULL || *name == '\0')
     name = CR_SOUP_SONAME;
 
-  /* Local: libsoup's symbols stay out of the global scope, as when linked. */
+  /* Local: only this table looks its functions up. */
   module = g_module_open (name, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
