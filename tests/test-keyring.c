@@ -77,6 +77,16 @@ lookup (const char    *profile,
 }
 
 static gboolean
+has_key (const char  *profile,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cr_keyring_has_key_async (profile, NULL, on_result, &result);
+  return cr_keyring_has_key_finish (await_result (&result), error);
+}
+
+static gboolean
 clear (const char    *profile,
        GCancellable  *cancellable,
        GError       **error)
@@ -152,6 +162,8 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_items ("round-trip"), ==, 1);
+  g_assert_true (has_key ("round-trip", &error));
+  g_assert_no_error (error);
 
   key = lookup ("round-trip", &base_url, NULL, &error);
   g_assert_no_error (error);
@@ -169,6 +181,8 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_items ("round-trip"), ==, 0);
+  g_assert_false (has_key ("round-trip", &error));
+  g_assert_no_error (error);
 
   g_clear_pointer (&base_url, g_free);
   key = lookup ("round-trip", &base_url, NULL, &error);
@@ -336,6 +350,9 @@ test_missing (void)
   g_assert_no_error (error);
   g_assert_null (key);
   g_assert_null (base_url);
+
+  g_assert_false (has_key ("never-stored", &error));
+  g_assert_no_error (error);
 
   ok = clear ("never-stored", NULL, &error);
   g_assert_no_error (error);
@@ -520,6 +537,11 @@ test_locked (void)
   g_assert_no_error (error);
   g_list_free (locking);
 
+  /* Whether there is a key needs no unlocking: no prompt, no error. */
+  g_assert_true (has_key ("locked", &error));
+  g_assert_no_error (error);
+  g_assert_true (secret_collection_get_locked (collection));
+
   key = lookup ("locked", NULL, NULL, &error);
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
   g_assert_nonnull (strstr (error->message, "Unlock"));
@@ -568,6 +590,10 @@ assert_no_service (void)
                          NULL, &error));
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
   g_assert_null (strstr (error->message, CR_TEST_TOKEN_GOOD));
+  g_clear_error (&error);
+
+  g_assert_false (has_key (CR_KEYRING_DEFAULT_PROFILE, &error));
+  g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
   g_clear_error (&error);
 
   g_assert_false (clear (CR_KEYRING_DEFAULT_PROFILE, NULL, &error));
@@ -741,9 +767,13 @@ test_file_backend (void)
   g_setenv ("SECRET_FILE_TEST_PASSWORD", "file-backend-test-password", TRUE);
   daemon = start_bare_bus (dir);
 
+  g_assert_false (has_key ("sandboxed", &error));
+  g_assert_no_error (error);
   ok = store ("sandboxed", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
+  g_assert_true (has_key ("sandboxed", &error));
+  g_assert_no_error (error);
   assert_lookup ("sandboxed", CR_TEST_TOKEN_GOOD, URL_OFFICIAL);
 
   /* The keyring file exists and does not hold the key in the clear. */

@@ -742,6 +742,74 @@ cr_keyring_lookup_finish (GAsyncResult  *result,
   return key;
 }
 
+/* --- has_key ---------------------------------------------------------- */
+
+/* The end of a search that only asks whether the profile has a key.
+ * FALSE when @task has its answer already (cancelled, or failed here). */
+static gboolean
+search_found_finish (GTask        *task,
+                     GAsyncResult *result,
+                     gboolean     *found)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  items = secret_password_search_finish (result, &error);
+  *found = items != NULL;
+  g_list_free_full (items, g_object_unref);
+  if (op_over (task))
+    return FALSE;
+  if (error != NULL)
+    {
+      op_fail (task, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_has_key_search (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  gboolean found;
+
+  if (search_found_finish (task, result, &found))
+    op_return_boolean (task, found);
+}
+
+/* Takes @task. Neither UNLOCK nor LOAD_SECRETS: locked items are listed
+ * too, and no secret crosses the bus. */
+static void
+has_key_start (GTask *task)
+{
+  search_profile (task, SECRET_SEARCH_NONE, on_has_key_search);
+}
+
+void
+cr_keyring_has_key_async (const char          *profile,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (profile != NULL && *profile != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  op_run (op_new (cr_keyring_has_key_async, profile, has_key_start,
+                  cancellable, callback, user_data));
+}
+
+gboolean
+cr_keyring_has_key_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cr_keyring_has_key_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- clear ------------------------------------------------------------ */
 
 static void
@@ -761,19 +829,11 @@ on_clear_search (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  GList *items;
   gboolean found;
 
-  items = secret_password_search_finish (result, &error);
-  found = items != NULL;
-  g_list_free_full (items, g_object_unref);
-  if (op_over (task))
+  if (!search_found_finish (task, result, &found))
     return;
-
-  if (error != NULL)
-    op_fail (task, error);
-  else if (!found)
+  if (!found)
     op_return_boolean (task, FALSE);
   else
     clear_attributes (g_steal_pointer (&task), NULL, on_cleared);

@@ -23,7 +23,7 @@ typedef enum {
 
 GQuark      cr_keyring_error_quark   (void);
 
-/* All three fail with a CR_KEYRING_ERROR (its message says what to do), or
+/* All four fail with a CR_KEYRING_ERROR (its message says what to do), or
  * with G_IO_ERROR_CANCELLED as soon as @cancellable is cancelled, even while
  * an unlock prompt is up. */
 
@@ -47,6 +47,15 @@ void        cr_keyring_lookup_async  (const char          *profile,
 char       *cr_keyring_lookup_finish (GAsyncResult        *result,
                                       char               **base_url,
                                       GError             **error);
+
+/* Whether the profile has a key, without reading it or unlocking
+ * anything: no unlock prompt comes up, and a locked keyring's key counts. */
+void        cr_keyring_has_key_async  (const char          *profile,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean    cr_keyring_has_key_finish (GAsyncResult        *result,
+                                       GError             **error);
 
 /* TRUE when something was removed. */
 void        cr_keyring_clear_async   (const char          *profile,

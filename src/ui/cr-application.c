@@ -7,7 +7,6 @@
 #include <glib/gi18n.h>
 
 #include "cr-application.h"
-#include "cr-key.h"
 #include "cr-keyring.h"
 #include "cr-window.h"
 
@@ -41,27 +40,27 @@ settings_new_if_installed (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-/* Only whether a key exists matters now; the key itself is read again when
- * the user asks to check the setup, so it does not sit in memory unused. */
+/* Only whether a key exists matters now: the key itself is read when the
+ * user asks to check the setup, so it is not in memory unused, and a locked
+ * keyring asks for its password then, not as the window opens. */
 static void
-keyring_lookup_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+keyring_has_key_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(CrApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  char *key;
+  gboolean stored;
 
-  key = cr_keyring_lookup_finish (result, NULL, &error);
+  stored = cr_keyring_has_key_finish (result, &error);
   if (error != NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Keyring lookup failed: %s", error->message);
+        g_debug ("Keyring search failed: %s", error->message);
       return;
     }
 
-  cr_setup_state_set_key_stored (self->state, key != NULL);
-  cr_key_free (key);
+  cr_setup_state_set_key_stored (self->state, stored);
 }
 
 static void
@@ -114,10 +113,10 @@ cr_application_startup (GApplication *app)
   self->state = cr_setup_state_new (settings);
   self->cancellable = g_cancellable_new ();
 
-  cr_keyring_lookup_async (cr_setup_state_get_profile (self->state),
-                           self->cancellable,
-                           keyring_lookup_cb,
-                           g_object_ref (self));
+  cr_keyring_has_key_async (cr_setup_state_get_profile (self->state),
+                            self->cancellable,
+                            keyring_has_key_cb,
+                            g_object_ref (self));
 }
 
 static void
