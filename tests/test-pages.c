@@ -57,6 +57,19 @@ assert_fits_narrow (Fixture *f)
   g_assert_cmpint (min_width, <=, 360);
 }
 
+/* How many lines of @text are @line. */
+static guint
+count_lines (const char *text,
+             const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_equal (lines[i], line);
+  return n;
+}
+
 /* The step as it is, then narrow and dark, then back as it was. */
 static void
 save_pngs (Fixture    *f,
@@ -325,6 +338,8 @@ static void
 test_model_cancel (Fixture       *f,
                    gconstpointer  data)
 {
+  g_autofree char *idle_text = NULL;
+  g_autofree char *busy_text = NULL;
   gint64 start;
 
   verify_token (f, CR_TEST_TOKEN_GOOD);
@@ -341,9 +356,14 @@ test_model_cancel (Fixture       *f,
   g_assert_cmpstr (test_view (f), ==, "idle");
 
   /* Next's test: the window's Cancel returns control at once too. */
+  idle_text = cr_test_ui_shown_text (f->window);
   cr_test_ui_activate (f->window, "assistant.next");
   cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 2);
   g_assert_true (cr_window_get_busy (f->window));
+  /* Cancel (and a spinner) stand where Next was. */
+  busy_text = cr_test_ui_shown_text (f->window);
+  g_assert_cmpuint (count_lines (busy_text, "Cancel"), ==, count_lines (idle_text, "Cancel") + 1);
+  save_pngs (f, "model-busy");
   cr_test_ui_activate (f->window, "assistant.cancel");
   g_assert_false (cr_window_get_busy (f->window));
   cr_test_ui_wait_until (g_strcmp0 (test_view (f), "running") != 0);

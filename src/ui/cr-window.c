@@ -44,10 +44,11 @@ struct _CrWindow
   AdwApplicationWindow  parent_instance;
 
   AdwToastOverlay      *toast_overlay;
+  GtkHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkWidget            *back_button;
   GtkWidget            *next_button;
-  GtkWidget            *busy_box;
+  GtkWidget            *busy_box;       /* NULL until a step first works */
   GtkWidget            *cancel_button;
   GtkSpinner           *spinner;
   GtkStack             *stack;
@@ -146,6 +147,29 @@ is_last (CrWindow *self)
   return self->current + 1 == G_N_ELEMENTS (steps);
 }
 
+/* Built the first time a step works, not with the window: hidden, they
+ * would still cost the first frame their class set-up, accessibility
+ * objects and the tooltip's pointer query (~2 ms). */
+static void
+ensure_busy_box (CrWindow *self)
+{
+  if (self->busy_box != NULL)
+    return;
+
+  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Working"), -1);
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->cancel_button), "assistant.cancel");
+  gtk_widget_set_tooltip_text (self->cancel_button, _("Stop this step (Escape)"));
+
+  self->busy_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->busy_box), GTK_WIDGET (self->spinner));
+  gtk_box_append (GTK_BOX (self->busy_box), self->cancel_button);
+  /* Packed after Next, so it stands where Next stood. */
+  gtk_header_bar_pack_end (self->header_bar, self->busy_box);
+}
+
 static void
 update_header (CrWindow *self)
 {
@@ -170,8 +194,13 @@ update_header (CrWindow *self)
     gtk_widget_remove_css_class (self->next_button, "suggested-action");
 
   gtk_widget_set_visible (self->next_button, !busy);
-  gtk_widget_set_visible (self->busy_box, busy);
-  gtk_spinner_set_spinning (self->spinner, busy);
+  if (busy)
+    ensure_busy_box (self);
+  if (self->busy_box != NULL)
+    {
+      gtk_widget_set_visible (self->busy_box, busy);
+      gtk_spinner_set_spinning (self->spinner, busy);
+    }
   gtk_widget_set_visible (self->back_button, self->history->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
                                  !busy && cr_page_get_complete (page));
@@ -195,7 +224,7 @@ set_busy (CrWindow     *self,
   CrPage *page = page_at (self, self->current);
   gboolean busy = cancellable != NULL;
   gboolean had_focus = focus_is_inside (self, self->next_button) ||
-                       focus_is_inside (self, self->busy_box) ||
+                       (self->busy_box != NULL && focus_is_inside (self, self->busy_box)) ||
                        focus_is_inside (self, GTK_WIDGET (page));
 
   g_set_object (&self->apply_cancellable, cancellable);
@@ -507,12 +536,10 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, next_button);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, busy_box);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, primary_menu);
