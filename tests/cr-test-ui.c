@@ -38,12 +38,39 @@ cr_test_ui_settle (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The first widget under @widget that a GtkBuilder file named @id. */
+static GtkWidget *
+find_built (GtkWidget  *widget,
+            const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_built (c, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gpointer
+cr_test_ui_find_child (gpointer    widget,
+                       GType       type,
+                       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  return object != NULL ? object : G_OBJECT (find_built (GTK_WIDGET (widget), name));
+}
+
 gpointer
 cr_test_ui_child (gpointer    widget,
                   GType       type,
                   const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+  gpointer object = cr_test_ui_find_child (widget, type, name);
 
   g_assert_nonnull (object);
   return object;
