@@ -217,6 +217,18 @@ op_return_pointer (GTask          *task,
     destroy (value);
 }
 
+/* The end of the operations that answer yes or no. */
+static gboolean
+op_propagate_boolean (GAsyncResult  *result,
+                      gpointer       source_tag,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_cancelled (GCancellable *cancellable,
               gpointer      user_data)
@@ -598,10 +610,7 @@ gboolean
 cr_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cr_keyring_store_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return op_propagate_boolean (result, cr_keyring_store_async, error);
 }
 
 /* --- lookup ----------------------------------------------------------- */
@@ -804,10 +813,7 @@ gboolean
 cr_keyring_has_key_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cr_keyring_has_key_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return op_propagate_boolean (result, cr_keyring_has_key_async, error);
 }
 
 /* --- clear ------------------------------------------------------------ */
@@ -865,8 +871,5 @@ gboolean
 cr_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cr_keyring_clear_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return op_propagate_boolean (result, cr_keyring_clear_async, error);
 }
