@@ -67,6 +67,7 @@ static const char *mode_names[] = {
   [CR_TEST_MODE_HOSTILE_MESSAGE] = "hostile-message",
   [CR_TEST_MODE_REDIRECT_SAME_ORIGIN] = "redirect-same-origin",
   [CR_TEST_MODE_NO_CORS] = "no-cors",
+  [CR_TEST_MODE_CORS_LIST] = "cors-list",
 };
 
 typedef enum {
@@ -83,8 +84,9 @@ typedef struct {
   GBytes     *body;
   char       *location;
   const char *retry_after;
-  gboolean    cors;          /* the request had an Origin: answer as new-api's CORS does */
-  char       *cors_headers;  /* for a preflight: the headers to allow */
+  char       *cors_origin;   /* the request had an Origin: Access-Control-Allow-Origin */
+  char       *cors_headers;  /* for a preflight: Access-Control-Allow-Headers (NULL: none) */
+  gboolean    preflight;     /* answer with the rest of the preflight headers */
 } Answer;
 
 typedef struct {
@@ -128,6 +130,8 @@ struct _CrTestGateway
 
   CrTestMode          mode;
   guint               latency_ms;
+  char               *cors_origin;   /* NULL: "*" */
+  char               *cors_headers;  /* CORS_LIST's Allow-Headers; NULL: "Content-Type" */
 
   guint               request_count;
   guint               in_flight;
@@ -187,6 +191,7 @@ answer_free (Answer *answer)
     return;
   g_clear_pointer (&answer->body, g_bytes_unref);
   g_free (answer->location);
+  g_free (answer->cors_origin);
   g_free (answer->cors_headers);
   g_free (answer);
 }
@@ -1030,9 +1035,10 @@ route (CrTestGateway     *self,
   return answer;
 }
 
-/* new-api's CORS middleware runs before every route: it answers any OPTIONS
- * itself (204), and marks every answer to a request with an Origin. Faults
- * still come first: they stand for the network or the server being down. */
+/* new-api's CORS middleware (gin-contrib/cors: all origins, credentials,
+ * headers "*") runs before every route: it answers any OPTIONS itself
+ * (204), and marks every answer to a request with an Origin. Faults still
+ * come first: they stand for the network or the server being down. */
 static Answer *
 route_cors (CrTestGateway     *self,
             SoupServerMessage *msg,
@@ -1040,7 +1046,6 @@ route_cors (CrTestGateway     *self,
 {
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   const char *origin = soup_message_headers_get_one (request, "Origin");
-  const char *wanted;
   Answer *answer;
 
   if (self->mode == CR_TEST_MODE_NO_CORS || is_redirect_target (self, msg))
@@ -1051,14 +1056,17 @@ route_cors (CrTestGateway     *self,
   if (is_method (msg, "OPTIONS"))
     {
       answer = answer_new (204, NULL, NULL);
-      wanted = soup_message_headers_get_list (request, "Access-Control-Request-Headers");
-      answer->cors_headers = g_strdup (wanted != NULL ? wanted
-                                       : "Authorization, Content-Type, Accept, New-Api-User");
+      answer->preflight = TRUE;
+      if (self->mode == CR_TEST_MODE_CORS_LIST)
+        answer->cors_headers = g_strdup (self->cors_headers != NULL ? self->cors_headers : "Content-Type");
+      else
+        answer->cors_headers = g_strdup ("*");
     }
   else
     answer = route (self, msg, path);
 
-  answer->cors = origin != NULL;
+  if (origin != NULL)
+    answer->cors_origin = g_strdup (self->cors_origin != NULL ? self->cors_origin : "*");
   return answer;
 }
 
@@ -1077,16 +1085,18 @@ apply_answer (SoupServerMessage *msg,
     soup_message_headers_replace (headers, "Location", answer->location);
   if (answer->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", answer->retry_after);
-  if (answer->cors)
+  /* Exactly what stock new-api sends, Allow-Credentials included. */
+  if (answer->cors_origin != NULL)
     {
-      soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+      soup_message_headers_replace (headers, "Access-Control-Allow-Origin", answer->cors_origin);
+      soup_message_headers_replace (headers, "Access-Control-Allow-Credentials", "true");
+    }
+  if (answer->preflight)
+    {
+      soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "GET,POST,PUT,DELETE,OPTIONS");
       if (answer->cors_headers != NULL)
-        {
-          soup_message_headers_replace (headers, "Access-Control-Allow-Methods",
-                                        "GET, POST, PUT, DELETE, OPTIONS, PATCH");
-          soup_message_headers_replace (headers, "Access-Control-Allow-Headers", answer->cors_headers);
-          soup_message_headers_replace (headers, "Access-Control-Max-Age", "43200");
-        }
+        soup_message_headers_replace (headers, "Access-Control-Allow-Headers", answer->cors_headers);
+      soup_message_headers_replace (headers, "Access-Control-Max-Age", "43200");
     }
   if (answer->delivery == DELIVER_ENDLESS)
     soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
@@ -1351,6 +1361,8 @@ cr_test_gateway_finalize (GObject *object)
   g_clear_pointer (&self->key_path, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->root_url, g_free);
+  g_clear_pointer (&self->cors_origin, g_free);
+  g_clear_pointer (&self->cors_headers, g_free);
   g_clear_object (&self->database);
   g_clear_pointer (&self->path_counts, g_hash_table_unref);
   g_clear_pointer (&self->preflight_counts, g_hash_table_unref);
@@ -1577,6 +1589,19 @@ cr_test_gateway_set_mode (CrTestGateway *self,
 {
   g_return_if_fail (CR_IS_TEST_GATEWAY (self));
   self->mode = mode;
+}
+
+void
+cr_test_gateway_set_cors (CrTestGateway *self,
+                          const char    *allow_origin,
+                          const char    *allow_headers)
+{
+  g_return_if_fail (CR_IS_TEST_GATEWAY (self));
+
+  g_free (self->cors_origin);
+  self->cors_origin = g_strdup (allow_origin);
+  g_free (self->cors_headers);
+  self->cors_headers = g_strdup (allow_headers);
 }
 
 void

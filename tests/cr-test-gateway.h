@@ -6,10 +6,14 @@
  * outside /v1 and /api, chat (plain and SSE), token usage and token logs.
  * Faults are injected per gateway with cr_test_gateway_set_mode().
  *
- * CORS is new-api's (its gin middleware): an OPTIONS request on any path is
- * a preflight, answered 204 with Access-Control-Allow-Origin: *, the methods,
- * and the requested headers echoed; answers to requests with an Origin carry
- * Access-Control-Allow-Origin: * too. CR_TEST_MODE_NO_CORS turns that off.
+ * CORS is stock new-api's (gin-contrib/cors with all origins, credentials
+ * and headers "*"): an OPTIONS request on any path is a preflight, answered
+ * 204 before auth and routing with Access-Control-Allow-Origin: *,
+ * -Allow-Credentials: true, -Allow-Methods: GET,POST,PUT,DELETE,OPTIONS,
+ * -Allow-Headers: * and -Max-Age: 43200; answers to requests with an Origin
+ * (401s too) carry Allow-Origin: * and Allow-Credentials: true.
+ * CR_TEST_MODE_NO_CORS turns that off; CR_TEST_MODE_CORS_LIST names the
+ * allowed headers instead of "*".
  *
  * It runs on the thread-default main context of the caller: drive clients
  * with async calls and iterate the context (a sync client on the same
@@ -55,6 +59,7 @@ typedef enum {
   CR_TEST_MODE_HOSTILE_MESSAGE, /* 400 whose message has control chars, markup, RTL marks, 1 MB */
   CR_TEST_MODE_REDIRECT_SAME_ORIGIN, /* 307 to /moved/… on the same origin: may be followed */
   CR_TEST_MODE_NO_CORS,         /* no CORS at all: a preflight (OPTIONS) gets the JSON 404 */
+  CR_TEST_MODE_CORS_LIST,       /* preflights name the headers: "Content-Type", no Authorization */
 } CrTestMode;
 
 /* "normal", "hang", "slow-headers", … ("redirect-same-origin"): for the demo's --mode. */
@@ -95,6 +100,12 @@ GTlsDatabase  *cr_test_gateway_get_tls_database (CrTestGateway *self);
 
 void           cr_test_gateway_set_mode       (CrTestGateway  *self,
                                                CrTestMode      mode);
+/* What the CORS answers say: @allow_origin instead of "*" in every
+ * Allow-Origin, and @allow_headers instead of "Content-Type" in
+ * CR_TEST_MODE_CORS_LIST's preflights. NULL restores the default. */
+void           cr_test_gateway_set_cors       (CrTestGateway  *self,
+                                               const char     *allow_origin,
+                                               const char     *allow_headers);
 /* Delay before every answer, to show what runs concurrently. */
 void           cr_test_gateway_set_latency    (CrTestGateway  *self,
                                                guint           milliseconds);

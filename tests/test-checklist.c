@@ -1573,6 +1573,45 @@ test_cursor_without_network (Fixture       *f,
   run_result_clear (&r);
 }
 
+/* Stock new-api's CORS ("*" everywhere, Allow-Credentials: true) is what
+ * Chromium allows for Verify's requests: no false failure. */
+static void
+test_cursor_verify_stock_cors (Fixture       *f,
+                               gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  g_free (use_cursor (f, GOOD_CURSOR, CR_TEST_CURSOR_NEW_KEY_ROW));
+  use_official_url (f, CR_TEST_TOKEN_GOOD);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_CURSOR_VERIFY, CR_CHECK_PASSED, NULL);
+  assert_detail_contains (f, CR_CHECK_CURSOR_VERIFY, "CORS preflight");
+  run_result_clear (&r);
+}
+
+/* A gateway that lists the headers it allows, without Authorization:
+ * Chromium refuses Verify's request. */
+static void
+test_cursor_verify_list_without_authorization (Fixture       *f,
+                                               gconstpointer  data)
+{
+  RunResult r = { 0, };
+
+  g_free (use_cursor (f, GOOD_CURSOR, CR_TEST_CURSOR_NEW_KEY_ROW));
+  use_official_url (f, CR_TEST_TOKEN_GOOD);
+  cr_test_gateway_set_mode (f->server, CR_TEST_MODE_CORS_LIST);
+  run_and_wait (f, &r);
+  g_assert_no_error (r.error);
+
+  assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
+  assert_item (f, CR_CHECK_CURSOR_VERIFY, CR_CHECK_FAILED, "verify");
+  assert_detail_contains (f, CR_CHECK_CURSOR_VERIFY, "authorization");
+  g_assert_false (cr_checklist_get_ok (f->list));
+  run_result_clear (&r);
+}
+
 /* A gateway that answers no preflight: Cursor's Verify would fail, though
  * every request from here works. */
 static void
@@ -1842,6 +1881,9 @@ main (int   argc,
   ADD ("/checklist/cursor/not-found", test_cursor_not_found, FALSE);
   ADD ("/checklist/cursor/without-network", test_cursor_without_network, FALSE);
   ADD ("/checklist/cursor/verify-no-cors", test_cursor_verify_no_cors, FALSE);
+  ADD ("/checklist/cursor/verify-stock-cors", test_cursor_verify_stock_cors, FALSE);
+  ADD ("/checklist/cursor/verify-list-without-authorization",
+       test_cursor_verify_list_without_authorization, FALSE);
   ADD ("/checklist/cursor/verify-own-model", test_cursor_verify_own_model, FALSE);
   ADD ("/checklist/cursor/changed", test_cursor_changed, FALSE);
   ADD ("/checklist/cursor/ordering", test_cursor_ordering, FALSE);

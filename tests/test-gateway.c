@@ -1103,16 +1103,27 @@ test_redirect_same_origin (Fixture       *f,
 /* --- CORS preflights (Cursor's Verify) --- */
 
 static CrPreflight *
-preflight (Fixture *f, GError **error)
+preflight_to (Fixture     *f,
+              const char  *path,
+              const char  *method,
+              const char  *headers,
+              GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cr_gateway_preflight_async (f->client, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
-                              CR_CURSOR_PREFLIGHT_HEADERS, NULL, on_done, &result);
+  cr_gateway_preflight_async (f->client, path, CR_CURSOR_ORIGIN, method, headers, NULL, on_done, &result);
   return cr_gateway_preflight_finish (f->client, await (&result), error);
 }
 
-/* As a browser sends it: OPTIONS, the CORS headers, and no key. */
+static CrPreflight *
+preflight (Fixture *f, GError **error)
+{
+  return preflight_to (f, CR_CURSOR_PREFLIGHT_PATH, CR_CURSOR_PREFLIGHT_METHOD,
+                       CR_CURSOR_PREFLIGHT_HEADERS, error);
+}
+
+/* As a browser sends it: OPTIONS, the CORS headers, and no key; answered
+ * as stock new-api does, which Chromium allows. */
 static void
 test_preflight_allowed (Fixture       *f,
                         gconstpointer  data)
@@ -1123,8 +1134,8 @@ test_preflight_allowed (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (answer->status, ==, 204);
   g_assert_cmpstr (answer->allow_origin, ==, "*");
-  g_assert_cmpstr (answer->allow_headers, ==, CR_CURSOR_PREFLIGHT_HEADERS);
-  g_assert_nonnull (strstr (answer->allow_methods, "POST"));
+  g_assert_cmpstr (answer->allow_headers, ==, "*");
+  g_assert_cmpstr (answer->allow_methods, ==, "GET,POST,PUT,DELETE,OPTIONS");
   g_assert_cmpint (cr_preflight_judge (answer, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
                                        CR_CURSOR_PREFLIGHT_HEADERS, NULL), ==, CR_PREFLIGHT_ALLOWED);
 
@@ -1135,6 +1146,43 @@ test_preflight_allowed (Fixture       *f,
   g_assert_cmpstr (cr_test_gateway_get_last_header (f->gateway, "Access-Control-Request-Headers"), ==,
                    CR_CURSOR_PREFLIGHT_HEADERS);
   g_assert_null (cr_test_gateway_get_last_header (f->gateway, "Authorization"));
+}
+
+/* Verify's second request: GET {base}/models, asked for the same way. */
+static void
+test_preflight_models (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = NULL;
+
+  answer = preflight_to (f, CR_CURSOR_MODELS_PREFLIGHT_PATH, CR_CURSOR_MODELS_PREFLIGHT_METHOD,
+                         CR_CURSOR_MODELS_PREFLIGHT_HEADERS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answer->status, ==, 204);
+  g_assert_cmpint (cr_preflight_judge (answer, CR_CURSOR_ORIGIN, CR_CURSOR_MODELS_PREFLIGHT_METHOD,
+                                       CR_CURSOR_MODELS_PREFLIGHT_HEADERS, NULL), ==, CR_PREFLIGHT_ALLOWED);
+  g_assert_cmpuint (cr_test_gateway_count_preflights (f->gateway, "/v1/models"), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, "/v1/models"), ==, 0);
+  g_assert_cmpstr (cr_test_gateway_get_last_header (f->gateway, "Access-Control-Request-Method"), ==, "GET");
+}
+
+/* A gateway that names the headers it allows, without Authorization. */
+static void
+test_preflight_list (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrPreflight) answer = NULL;
+  g_autofree char *missing = NULL;
+
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_CORS_LIST);
+  answer = preflight (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (answer->allow_headers, ==, "Content-Type");
+  g_assert_cmpint (cr_preflight_judge (answer, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                                       CR_CURSOR_PREFLIGHT_HEADERS, &missing), ==, CR_PREFLIGHT_NO_HEADERS);
+  g_assert_cmpstr (missing, ==, "authorization");
 }
 
 /* A gateway without CORS answers like any unknown route: no permission. */
@@ -1183,7 +1231,9 @@ test_preflight_transport_error (Fixture       *f,
   g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_TIMEOUT);
 }
 
-/* Chromium's rules, as cr_preflight_judge() applies them. */
+/* Chromium's rules for a request without credentials, as
+ * cr_preflight_judge() applies them (test-cors-chromium checks them
+ * against a real Chromium). */
 static void
 test_preflight_judge (void)
 {
@@ -1192,35 +1242,34 @@ test_preflight_judge (void)
     const char         *origin;
     const char         *methods;
     const char         *headers;
-    gboolean            credentials;
     CrPreflightVerdict  verdict;
     const char         *missing;
   } cases[] = {
-    { 204, "*", "GET, POST", "authorization,content-type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
-    { 200, CR_CURSOR_ORIGIN, NULL, "Authorization, Content-Type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
+    /* Stock new-api: "*" everywhere (its Allow-Credentials: true is ignored). */
+    { 204, "*", "GET,POST,PUT,DELETE,OPTIONS", "*", CR_PREFLIGHT_ALLOWED, NULL },
+    { 204, "*", "GET, POST", "authorization,content-type", CR_PREFLIGHT_ALLOWED, NULL },
+    { 200, CR_CURSOR_ORIGIN, NULL, "Authorization, Content-Type", CR_PREFLIGHT_ALLOWED, NULL },
     /* POST is safelisted: Allow-Methods need not name it. */
-    { 204, "*", "GET", "authorization, content-type", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
-    { 404, NULL, NULL, NULL, FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
-    { 405, "*", "GET", "*", FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
-    { 301, "*", "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_BAD_STATUS, NULL },
-    { 204, NULL, "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
-    { 204, "https://app.example", "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
-    { 204, "*, " CR_CURSOR_ORIGIN, "POST", "authorization,content-type", FALSE, CR_PREFLIGHT_NO_ORIGIN, NULL },
-    /* With credentials the wildcards mean nothing. */
-    { 204, "*", "POST", "authorization,content-type", TRUE, CR_PREFLIGHT_NO_ORIGIN, NULL },
-    { 204, "*", "POST", "content-type", FALSE, CR_PREFLIGHT_NO_HEADERS, "authorization" },
-    { 204, "*", "POST", "Authorization", FALSE, CR_PREFLIGHT_NO_HEADERS, "content-type" },
-    /* "*" covers Content-Type, never Authorization. */
-    { 204, "*", "POST", "*", FALSE, CR_PREFLIGHT_NO_HEADERS, "authorization" },
-    { 204, "*", "POST", "*, Authorization", FALSE, CR_PREFLIGHT_ALLOWED, NULL },
-    { 204, CR_CURSOR_ORIGIN, "POST", "*, authorization", TRUE, CR_PREFLIGHT_NO_HEADERS, "content-type" },
+    { 204, "*", "GET", "authorization, content-type", CR_PREFLIGHT_ALLOWED, NULL },
+    { 204, CR_CURSOR_ORIGIN, NULL, "*", CR_PREFLIGHT_ALLOWED, NULL },
+    { 404, NULL, NULL, NULL, CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 405, "*", "GET", "*", CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 301, "*", "POST", "authorization,content-type", CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 307, "*", "*", "*", CR_PREFLIGHT_BAD_STATUS, NULL },
+    { 204, NULL, "POST", "authorization,content-type", CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, NULL, "*", "*", CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "https://app.example", "POST", "authorization,content-type", CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "*, " CR_CURSOR_ORIGIN, "POST", "authorization,content-type", CR_PREFLIGHT_NO_ORIGIN, NULL },
+    { 204, "*", "POST", "content-type", CR_PREFLIGHT_NO_HEADERS, "authorization" },
+    { 204, "*", "POST", "Authorization", CR_PREFLIGHT_NO_HEADERS, "content-type" },
+    { 204, "*", "POST", NULL, CR_PREFLIGHT_NO_HEADERS, "authorization" },
+    { 204, "*", "POST", "*, Authorization", CR_PREFLIGHT_ALLOWED, NULL },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       CrPreflight answer = {
-        cases[i].status, (char *) cases[i].origin, (char *) cases[i].methods,
-        (char *) cases[i].headers, cases[i].credentials,
+        cases[i].status, (char *) cases[i].origin, (char *) cases[i].methods, (char *) cases[i].headers,
       };
       g_autofree char *missing = NULL;
 
@@ -1230,12 +1279,15 @@ test_preflight_judge (void)
       g_assert_cmpstr (missing, ==, cases[i].missing);
     }
 
-  /* Methods that are not safelisted must be listed. */
+  /* Methods that are not safelisted must be listed, or "*". */
   {
-    CrPreflight answer = { 204, (char *) "*", (char *) "GET, POST", (char *) "*", FALSE };
+    CrPreflight answer = { 204, (char *) "*", (char *) "GET, POST", (char *) "*" };
 
     g_assert_cmpint (cr_preflight_judge (&answer, CR_CURSOR_ORIGIN, "DELETE", "content-type", NULL),
                      ==, CR_PREFLIGHT_NO_METHOD);
+    answer.allow_methods = (char *) "*";
+    g_assert_cmpint (cr_preflight_judge (&answer, CR_CURSOR_ORIGIN, "DELETE", "content-type", NULL),
+                     ==, CR_PREFLIGHT_ALLOWED);
   }
 }
 
@@ -1296,6 +1348,8 @@ main (int   argc,
   ADD ("/gateway/redirect/same-origin", test_redirect_same_origin);
 
   ADD ("/gateway/preflight/allowed", test_preflight_allowed);
+  ADD ("/gateway/preflight/models", test_preflight_models);
+  ADD ("/gateway/preflight/list", test_preflight_list);
   ADD ("/gateway/preflight/refused", test_preflight_refused);
   ADD ("/gateway/preflight/redirect", test_preflight_redirect);
   ADD ("/gateway/preflight/transport-error", test_preflight_transport_error);

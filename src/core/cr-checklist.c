@@ -1414,7 +1414,8 @@ maybe_start_verify (GTask *task)
   detail = g_strdup_printf (_("Replaying Cursor’s Verify with %s…"), run->verify_model);
   item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING, detail, NULL, NULL);
 
-  cr_gateway_preflight_async (run->gateway, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+  cr_gateway_preflight_async (run->gateway, CR_CURSOR_PREFLIGHT_PATH, CR_CURSOR_ORIGIN,
+                              CR_CURSOR_PREFLIGHT_METHOD,
                               CR_CURSOR_PREFLIGHT_HEADERS, run->cancellable, on_preflight,
                               run_begin_op (task));
   if (!run->verify_shares_chat)

@@ -444,14 +444,11 @@ return_preflight (GTask *task)
   Request *req = g_task_get_task_data (task);
   SoupMessageHeaders *headers = soup->message_get_response_headers (req->message);
   CrPreflight *preflight = g_new0 (CrPreflight, 1);
-  const char *credentials;
 
   preflight->status = soup->message_get_status (req->message);
   preflight->allow_origin = header_dup (headers, "Access-Control-Allow-Origin");
   preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
   preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
-  credentials = soup->message_headers_get_one (headers, "Access-Control-Allow-Credentials");
-  preflight->allow_credentials = credentials != NULL && g_strcmp0 (credentials, "true") == 0;
 
   request_settle (req);
   g_task_return_pointer (task, preflight, (GDestroyNotify) cr_preflight_free);
@@ -850,6 +847,7 @@ cr_gateway_chat_finish (CrGateway     *self,
 
 void
 cr_gateway_preflight_async (CrGateway           *self,
+                            const char          *path,
                             const char          *origin,
                             const char          *method,
                             const char          *request_headers,
@@ -860,6 +858,7 @@ cr_gateway_preflight_async (CrGateway           *self,
   Request *req;
 
   g_return_if_fail (CR_IS_GATEWAY (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (origin != NULL);
   g_return_if_fail (method != NULL);
   g_return_if_fail (request_headers != NULL);
@@ -870,7 +869,7 @@ cr_gateway_preflight_async (CrGateway           *self,
   req->cors_headers = g_strdup (request_headers);
 
   start_request_full (self, REQUEST_PREFLIGHT, "OPTIONS",
-                      cr_endpoint_join (self->base_url, "/chat/completions"), NULL, req,
+                      cr_endpoint_join (self->base_url, path), NULL, req,
                       cancellable, callback, user_data, cr_gateway_preflight_async);
 }
 
@@ -936,12 +935,10 @@ cr_preflight_free (CrPreflight *preflight)
   g_free (preflight);
 }
 
-/* Is @name in the comma-separated @list (case-insensitive)? "*" counts
- * when @wildcard_ok. */
+/* Is @name, or "*", in the comma-separated @list (case-insensitive)? */
 static gboolean
 list_allows (const char *list,
-             const char *name,
-             gboolean    wildcard_ok)
+             const char *name)
 {
   g_auto(GStrv) items = NULL;
 
@@ -953,7 +950,7 @@ list_allows (const char *list,
     {
       const char *item = g_strstrip (items[i]);
 
-      if (g_ascii_strcasecmp (item, name) == 0 || (wildcard_ok && strcmp (item, "*") == 0))
+      if (g_ascii_strcasecmp (item, name) == 0 || strcmp (item, "*") == 0)
         return TRUE;
     }
 
@@ -974,8 +971,6 @@ cr_preflight_judge (const CrPreflight *preflight,
                     char             **missing)
 {
   g_auto(GStrv) wanted = NULL;
-  /* The wildcard means "any" only for requests without credentials. */
-  gboolean wildcard_ok;
 
   g_return_val_if_fail (preflight != NULL, CR_PREFLIGHT_BAD_STATUS);
   g_return_val_if_fail (origin != NULL && method != NULL && request_headers != NULL,
@@ -983,29 +978,27 @@ cr_preflight_judge (const CrPreflight *preflight,
 
   if (missing != NULL)
     *missing = NULL;
-  wildcard_ok = !preflight->allow_credentials;
 
+  /* A browser never follows a preflight's redirect: only 2xx allows. */
   if (preflight->status < 200 || preflight->status > 299)
     return CR_PREFLIGHT_BAD_STATUS;
 
+  /* One value, compared byte for byte: two values ("*, x") allow nothing. */
   if (preflight->allow_origin == NULL
-      || (strcmp (preflight->allow_origin, origin) != 0
-          && !(wildcard_ok && strcmp (preflight->allow_origin, "*") == 0)))
+      || (strcmp (preflight->allow_origin, origin) != 0 && strcmp (preflight->allow_origin, "*") != 0))
     return CR_PREFLIGHT_NO_ORIGIN;
 
-  /* Chromium lets a safelisted method (POST among them) through whatever
+  /* Chromium lets a safelisted method (GET, POST) through whatever
    * Allow-Methods says; only other methods must be listed. */
-  if (!method_is_safelisted (method) && !list_allows (preflight->allow_methods, method, wildcard_ok))
+  if (!method_is_safelisted (method) && !list_allows (preflight->allow_methods, method))
     return CR_PREFLIGHT_NO_METHOD;
 
   wanted = g_strsplit (request_headers, ",", -1);
   for (guint i = 0; wanted[i] != NULL; i++)
     {
       const char *header = g_strstrip (wanted[i]);
-      /* "*" never covers Authorization: it must be named. */
-      gboolean wildcard = wildcard_ok && g_ascii_strcasecmp (header, "authorization") != 0;
 
-      if (*header == '\0' || list_allows (preflight->allow_headers, header, wildcard))
+      if (*header == '\0' || list_allows (preflight->allow_headers, header))
         continue;
 
       if (missing != NULL)
