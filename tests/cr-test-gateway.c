@@ -68,6 +68,7 @@ static const char *mode_names[] = {
   [CR_TEST_MODE_REDIRECT_SAME_ORIGIN] = "redirect-same-origin",
   [CR_TEST_MODE_NO_CORS] = "no-cors",
   [CR_TEST_MODE_CORS_LIST] = "cors-list",
+  [CR_TEST_MODE_RESPONSES_BODY_OK] = "responses-body-ok",
 };
 
 typedef enum {
@@ -98,7 +99,19 @@ typedef struct {
   gint64  completion_tokens;
   gint64  quota;
   gboolean is_stream;
+  gint64  type;             /* 2 consume, 5 error */
+  char   *content;          /* an error entry's message */
+  gint64  use_time;         /* seconds */
 } LogEntry;
+
+/* An entry that Cursor's request leaves, written when its timer fires. */
+typedef struct {
+  CrTestGateway *self;
+  guint          token;
+  CrTestLogKind  kind;
+  char          *model;
+  GSource       *source;
+} LaterLog;
 
 /* A message that is waiting: for its latency, forever (HANG), or for its
  * next chunk (ENDLESS). SLOW_HEADERS owns a stolen connection instead. */
@@ -130,6 +143,11 @@ struct _CrTestGateway
 
   CrTestMode          mode;
   guint               latency_ms;
+  GArray             *critical_times; /* monotonic µs of each allowed critical request */
+  guint               critical_limit;  /* 0: no limit */
+  gboolean            critical_message;
+  guint               critical_count;
+  GList              *later_logs;      /* LaterLog*, waiting for their timers */
   char               *cors_origin;   /* NULL: "*" */
   char               *cors_headers;  /* CORS_LIST's Allow-Headers; NULL: "Content-Type" */
 
@@ -181,6 +199,7 @@ static void
 log_entry_free (LogEntry *entry)
 {
   g_free (entry->model);
+  g_free (entry->content);
   g_free (entry);
 }
 
@@ -358,7 +377,19 @@ cr_test_gateway_add_token_alias (const char *key,
   g_return_if_reached ();
 }
 
-/* The demo token's index, or -1. */
+/* The demo token's index for @key, or -1. */
+static int
+token_for_key (const char *key)
+{
+  for (guint i = 0; i < N_TOKENS; i++)
+    if (strcmp (key, demo_tokens[i].key) == 0)
+      return i;
+  if (token_aliases != NULL && g_hash_table_contains (token_aliases, key))
+    return GPOINTER_TO_UINT (g_hash_table_lookup (token_aliases, key)) - 1;
+  return -1;
+}
+
+/* The request's demo token, or -1. */
 static int
 find_token (SoupServerMessage *msg)
 {
@@ -367,13 +398,7 @@ find_token (SoupServerMessage *msg)
 
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
     return -1;
-
-  for (guint i = 0; i < N_TOKENS; i++)
-    if (strcmp (header + 7, demo_tokens[i].key) == 0)
-      return i;
-  if (token_aliases != NULL && g_hash_table_contains (token_aliases, header + 7))
-    return GPOINTER_TO_UINT (g_hash_table_lookup (token_aliases, header + 7)) - 1;
-  return -1;
+  return token_for_key (header + 7);
 }
 
 static gboolean
@@ -493,7 +518,7 @@ validate_chat (JsonNode *root)
   node = json_object_get_member (object, "messages");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
       json_array_get_length (json_node_get_array (node)) == 0)
-    return g_strdup ("\"messages\" must be a non-empty array");
+    return g_strdup ("field messages is required");
 
   messages = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (messages); i++)
@@ -689,11 +714,63 @@ record_chat (CrTestGateway *self,
   entry->completion_tokens = 1;
   entry->quota = (prompt_tokens + 1) * 15;
   entry->is_stream = is_stream;
+  entry->type = 2;
+  entry->use_time = 1;
   g_ptr_array_add (self->logs, entry);
 
   self->used[token] += entry->quota;
   if (!demo_tokens[token].unlimited)
     self->remain[token] = MAX (0, self->remain[token] - entry->quota);
+}
+
+static void
+record_error (CrTestGateway *self,
+              guint          token,
+              const char    *model,
+              const char    *message,
+              gboolean       is_stream)
+{
+  LogEntry *entry = g_new0 (LogEntry, 1);
+
+  entry->id = ++self->next_log_id;
+  entry->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  entry->token = token;
+  entry->model = g_strdup (model);
+  entry->is_stream = is_stream;
+  entry->type = 5;
+  entry->content = g_strdup (message);
+  g_ptr_array_add (self->logs, entry);
+}
+
+/* Cursor 3.x's GPT-5 request: a Responses-API body ("input", no
+ * "messages") sent to /chat/completions. */
+static gboolean
+is_responses_body (JsonNode *root)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+
+  return object != NULL && json_object_has_member (object, "input")
+         && !json_object_has_member (object, "messages");
+}
+
+/* Stock new-api refuses it (and logs the error); a gateway that translates
+ * it answers as it would a streamed chat. */
+static Answer *
+route_responses_body (CrTestGateway *self,
+                      guint          token,
+                      JsonObject    *request)
+{
+  const char *model = json_object_get_string_member_with_default (request, "model", "");
+  gboolean stream = json_object_get_boolean_member_with_default (request, "stream", FALSE);
+
+  if (self->mode != CR_TEST_MODE_RESPONSES_BODY_OK)
+    {
+      record_error (self, token, model, "field messages is required", stream);
+      return answer_error (400, "field messages is required", "invalid_request_error", "invalid_request");
+    }
+
+  record_chat (self, token, model, 8, stream);
+  return stream ? chat_stream (model, 8, TRUE) : chat_reply (model, 8);
 }
 
 static Answer *
@@ -716,6 +793,8 @@ route_chat (CrTestGateway     *self,
 
   if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
     return answer_error (400, "The request body is not valid JSON", "invalid_request_error", NULL);
+  if (is_responses_body (json_parser_get_root (parser)))
+    return route_responses_body (self, token, json_node_get_object (json_parser_get_root (parser)));
   if ((problem = validate_chat (json_parser_get_root (parser))))
     return answer_error (400, problem, "invalid_request_error", NULL);
 
@@ -807,16 +886,18 @@ route_logs (CrTestGateway     *self,
       json_builder_begin_object (b);
       add_int (b, "id", entry->id);
       add_int (b, "created_at", entry->created_at);
-      add_int (b, "type", 2);
-      add_string (b, "content", "");
+      add_int (b, "type", entry->type);
+      add_string (b, "content", entry->content != NULL ? entry->content : "");
       add_string (b, "token_name", demo_tokens[token].name);
       add_string (b, "model_name", entry->model);
       add_int (b, "quota", entry->quota);
       add_int (b, "prompt_tokens", entry->prompt_tokens);
       add_int (b, "completion_tokens", entry->completion_tokens);
-      add_int (b, "use_time", 1);
+      add_int (b, "use_time", entry->use_time);
       add_bool (b, "is_stream", entry->is_stream);
       add_string (b, "group", "default");
+      add_string (b, "ip", "");
+      add_string (b, "other", "{}");
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -829,6 +910,60 @@ is_method (SoupServerMessage *msg,
            const char        *method)
 {
   return strcmp (soup_server_message_get_method (msg), method) == 0;
+}
+
+/* GET /api/status: public, no auth. */
+static Answer *
+route_status (void)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_bool (b, "success", TRUE);
+  add_string (b, "message", "");
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_object (b);
+  add_string (b, "system_name", "Crazyrouter");
+  add_int (b, "quota_per_unit", 500000);
+  add_bool (b, "display_in_currency", TRUE);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return answer_json (200, json_builder_get_root (b));
+}
+
+/* new-api's "critical" limit, per client address: usage, logs and a
+ * token's key share 20 requests in 20 minutes. Older versions answer 429
+ * with an empty body, newer ones with a message; neither says Retry-After. */
+static gboolean
+is_critical_path (const char *path)
+{
+  return strcmp (path, "/api/usage/token/") == 0 || strcmp (path, "/api/log/token") == 0
+         || (g_str_has_prefix (path, "/api/token/") && g_str_has_suffix (path, "/key"));
+}
+
+static Answer *
+route_critical_limit (CrTestGateway *self,
+                      const char    *path)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint recent = 0;
+
+  if (!is_critical_path (path))
+    return NULL;
+
+  self->critical_count++;
+  for (guint i = 0; i < self->critical_times->len; i++)
+    if (now - g_array_index (self->critical_times, gint64, i) < 20 * 60 * G_USEC_PER_SEC)
+      recent++;
+  if (self->critical_limit == 0 || recent < self->critical_limit)
+    {
+      g_array_append_val (self->critical_times, now);
+      return NULL;
+    }
+
+  if (!self->critical_message)
+    return answer_new (429, NULL, NULL);
+  return answer_api_failure (429, "You have reached the request limit: maximum 20 requests in 20 minutes");
 }
 
 /* new-api's router: /v1 and /api have their routes and a JSON 404; every
@@ -851,6 +986,12 @@ route_normal (CrTestGateway     *self,
 
   if (g_str_has_prefix (path, "/api/") || strcmp (path, "/api") == 0)
     {
+      Answer *limited = route_critical_limit (self, path);
+
+      if (limited != NULL)
+        return limited;
+      if (is_method (msg, "GET") && strcmp (path, "/api/status") == 0)
+        return route_status ();
       if (is_method (msg, "GET") && strcmp (path, "/api/usage/token/") == 0)
         return route_usage (self, msg);
       if (is_method (msg, "GET") && strcmp (path, "/api/log/token") == 0 &&
@@ -1323,10 +1464,108 @@ handle_request (SoupServer        *server,
 }
 
 static void
+later_log_free (LaterLog *later)
+{
+  if (later->source != NULL)
+    {
+      g_source_destroy (later->source);
+      g_source_unref (later->source);
+    }
+  g_free (later->model);
+  g_free (later);
+}
+
+/* What Cursor's request leaves in the logs: a streamed chat with a long
+ * prompt (Cursor sends context), or the error it met. */
+static gboolean
+on_later_log (gpointer data)
+{
+  LaterLog *later = data;
+  CrTestGateway *self = later->self;
+  g_autofree char *denial = NULL;
+  LogEntry *entry;
+
+  switch (later->kind)
+    {
+    case CR_TEST_LOG_CURSOR_CHAT:
+      entry = g_new0 (LogEntry, 1);
+      entry->id = ++self->next_log_id;
+      entry->created_at = g_get_real_time () / G_USEC_PER_SEC;
+      entry->token = later->token;
+      entry->model = g_strdup (later->model);
+      entry->prompt_tokens = 2350;
+      entry->completion_tokens = 180;
+      entry->quota = 6100;
+      entry->is_stream = TRUE;
+      entry->type = 2;
+      entry->use_time = 4;
+      g_ptr_array_add (self->logs, entry);
+      break;
+    case CR_TEST_LOG_CURSOR_SHAPE_ERROR:
+      record_error (self, later->token, later->model, "field messages is required", TRUE);
+      break;
+    case CR_TEST_LOG_CURSOR_ERROR:
+    default:
+      denial = g_strdup_printf ("This token has no access to model %s", later->model);
+      record_error (self, later->token, later->model, denial, TRUE);
+      break;
+    }
+
+  g_clear_pointer (&later->source, g_source_unref);
+  self->later_logs = g_list_remove (self->later_logs, later);
+  later_log_free (later);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cr_test_gateway_add_log_later (CrTestGateway *self,
+                               const char    *key,
+                               guint          delay_ms,
+                               CrTestLogKind  kind,
+                               const char    *model)
+{
+  LaterLog *later;
+  int token;
+
+  g_return_if_fail (CR_IS_TEST_GATEWAY (self));
+  g_return_if_fail (key != NULL && model != NULL);
+  token = token_for_key (key);
+  g_return_if_fail (token >= 0);
+
+  later = g_new0 (LaterLog, 1);
+  later->self = self;
+  later->token = token;
+  later->kind = kind;
+  later->model = g_strdup (model);
+  later->source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (later->source, on_later_log, later, NULL);
+  g_source_attach (later->source, self->context);
+  self->later_logs = g_list_prepend (self->later_logs, later);
+}
+
+void
+cr_test_gateway_set_critical_limit (CrTestGateway *self,
+                                    guint          max_requests,
+                                    gboolean       with_message)
+{
+  g_return_if_fail (CR_IS_TEST_GATEWAY (self));
+  self->critical_limit = max_requests;
+  self->critical_message = with_message;
+}
+
+guint
+cr_test_gateway_get_critical_count (CrTestGateway *self)
+{
+  g_return_val_if_fail (CR_IS_TEST_GATEWAY (self), 0);
+  return self->critical_count;
+}
+
+static void
 cr_test_gateway_dispose (GObject *object)
 {
   CrTestGateway *self = CR_TEST_GATEWAY (object);
 
+  g_list_free_full (g_steal_pointer (&self->later_logs), (GDestroyNotify) later_log_free);
   g_list_free_full (g_steal_pointer (&self->pending), (GDestroyNotify) pending_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -1369,6 +1608,7 @@ cr_test_gateway_finalize (GObject *object)
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_clear_pointer (&self->last_body, g_bytes_unref);
   g_clear_pointer (&self->logs, g_ptr_array_unref);
+  g_clear_pointer (&self->critical_times, g_array_unref);
   g_clear_pointer (&self->huge_body, g_bytes_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -1391,6 +1631,8 @@ cr_test_gateway_init (CrTestGateway *self)
   self->path_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->preflight_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->logs = g_ptr_array_new_with_free_func ((GDestroyNotify) log_entry_free);
+  self->critical_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->critical_limit = 20;
   for (guint i = 0; i < N_TOKENS; i++)
     {
       self->used[i] = demo_tokens[i].used;

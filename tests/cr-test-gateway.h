@@ -6,6 +6,13 @@
  * outside /v1 and /api, chat (plain and SSE), token usage and token logs.
  * Faults are injected per gateway with cr_test_gateway_set_mode().
  *
+ * Like new-api, it refuses a /chat/completions body without "messages"
+ * (Cursor 3.x's Responses-API body) with 400 "field messages is required"
+ * and logs that error; it answers GET /api/status with quota_per_unit
+ * 500000; and it keeps the "critical" rate limit: /api/usage/token/,
+ * /api/log/token and /api/token/{id}/key together allow 20 requests in 20
+ * minutes, then answer 429 with an empty body (no Retry-After).
+ *
  * CORS is stock new-api's (gin-contrib/cors with all origins, credentials
  * and headers "*"): an OPTIONS request on any path is a preflight, answered
  * 204 before auth and routing with Access-Control-Allow-Origin: *,
@@ -60,6 +67,7 @@ typedef enum {
   CR_TEST_MODE_REDIRECT_SAME_ORIGIN, /* 307 to /moved/… on the same origin: may be followed */
   CR_TEST_MODE_NO_CORS,         /* no CORS at all: a preflight (OPTIONS) gets the JSON 404 */
   CR_TEST_MODE_CORS_LIST,       /* preflights name the headers: "Content-Type", no Authorization */
+  CR_TEST_MODE_RESPONSES_BODY_OK, /* accepts Cursor 3.x's Responses-API body on /chat/completions */
 } CrTestMode;
 
 /* "normal", "hang", "slow-headers", … ("redirect-same-origin"): for the demo's --mode. */
@@ -109,6 +117,27 @@ void           cr_test_gateway_set_cors       (CrTestGateway  *self,
 /* Delay before every answer, to show what runs concurrently. */
 void           cr_test_gateway_set_latency    (CrTestGateway  *self,
                                                guint           milliseconds);
+
+/* What Cursor's own request leaves in @key's logs, @delay_ms from now. */
+typedef enum {
+  CR_TEST_LOG_CURSOR_CHAT,        /* type 2: a streamed chat with a long prompt */
+  CR_TEST_LOG_CURSOR_SHAPE_ERROR, /* type 5: "field messages is required" (Cursor 3.x's body) */
+  CR_TEST_LOG_CURSOR_ERROR,       /* type 5: "This token has no access to model …" */
+} CrTestLogKind;
+
+void           cr_test_gateway_add_log_later  (CrTestGateway  *self,
+                                               const char     *key,
+                                               guint           delay_ms,
+                                               CrTestLogKind   kind,
+                                               const char     *model);
+/* The critical limit: @max_requests in 20 minutes (0: none; 20 by
+ * default), past it 429 with an empty body, or with newer new-api's
+ * message when @with_message. */
+void           cr_test_gateway_set_critical_limit (CrTestGateway *self,
+                                               guint           max_requests,
+                                               gboolean        with_message);
+/* Requests that counted against the critical limit, refused ones too. */
+guint          cr_test_gateway_get_critical_count (CrTestGateway *self);
 
 /* Requests seen so far (all paths), and the most that were in flight at once. */
 guint          cr_test_gateway_get_request_count (CrTestGateway *self);
