@@ -416,7 +416,71 @@ test_logs_good (void)
   entry = g_ptr_array_index (logs, 0);
   g_assert_null (entry->token_name);
   g_assert_cmpint (entry->quota, ==, 0);
-  g_assert_cmpint (((CrLogEntry *) g_ptr_array_index (logs, 2))->id, ==, 1);
+  g_assert_cmpint (entry->type, ==, 0);
+  g_assert_false (entry->is_stream);
+  entry = g_ptr_array_index (logs, 2);
+  g_assert_cmpint (entry->id, ==, 1);
+  g_assert_cmpint (entry->type, ==, CR_LOG_TYPE_CONSUME);
+  g_assert_cmpint (entry->use_time, ==, 1);
+  g_assert_false (entry->is_stream);
+}
+
+/* What Cursor's requests leave: a streamed chat, or the error it met. */
+static void
+test_logs_cursor (void)
+{
+  g_autoptr(GBytes) body = bytes ("{\"success\":true,\"message\":\"\",\"data\":["
+                                  "{\"id\":1,\"created_at\":1700000200,\"type\":5,"
+                                  "\"content\":\"field messages is required\",\"token_name\":\"cursor\","
+                                  "\"model_name\":\"gpt-5.4\",\"quota\":0,\"prompt_tokens\":0,"
+                                  "\"completion_tokens\":0,\"use_time\":0,\"is_stream\":true,"
+                                  "\"group\":\"default\",\"ip\":\"\",\"other\":\"{}\"},"
+                                  "{\"id\":2,\"created_at\":1700000100,\"type\":2,\"content\":\"\","
+                                  "\"model_name\":\"gpt-5.4\",\"quota\":6100,\"prompt_tokens\":2350,"
+                                  "\"completion_tokens\":180,\"use_time\":4,\"is_stream\":true,"
+                                  "\"request_id\":\"20261207200000abcdef\"}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) logs = cr_parse_token_logs (body, &error);
+  CrLogEntry *entry;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (logs->len, ==, 2);
+  entry = g_ptr_array_index (logs, 0);
+  g_assert_cmpint (entry->type, ==, CR_LOG_TYPE_ERROR);
+  g_assert_cmpstr (entry->content, ==, "field messages is required");
+  g_assert_true (entry->is_stream);
+  entry = g_ptr_array_index (logs, 1);
+  g_assert_cmpint (entry->type, ==, CR_LOG_TYPE_CONSUME);
+  g_assert_cmpint (entry->use_time, ==, 4);
+  g_assert_cmpint (entry->quota, ==, 6100);
+}
+
+/* --- /api/status --- */
+
+static void
+test_quota_per_unit (void)
+{
+  static const struct {
+    const char *json;
+    gint64      expected;
+  } cases[] = {
+    { "{\"success\":true,\"message\":\"\",\"data\":{\"quota_per_unit\":500000}}", 500000 },
+    { "{\"success\":true,\"data\":{\"quota_per_unit\":250000}}", 250000 },
+    { "{\"success\":true,\"data\":{\"system_name\":\"x\"}}", 0 },
+    { "{\"success\":true,\"data\":{\"quota_per_unit\":-5}}", 0 },
+  };
+  g_autoptr(GBytes) broken = bytes ("{\"success\":true,\"data\":[]}");
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = bytes (cases[i].json);
+
+      g_assert_cmpint (cr_parse_quota_per_unit (body, &error), ==, cases[i].expected);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (cr_parse_quota_per_unit (broken, &error), ==, -1);
+  g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_MALFORMED);
 }
 
 static void
@@ -527,6 +591,8 @@ main (int   argc,
   g_test_add_func ("/parse/usage/failure", test_usage_failure);
   g_test_add_func ("/parse/logs/good", test_logs_good);
   g_test_add_func ("/parse/logs/empty", test_logs_empty);
+  g_test_add_func ("/parse/logs/cursor", test_logs_cursor);
+  g_test_add_func ("/parse/status/quota-per-unit", test_quota_per_unit);
   g_test_add_func ("/parse/logs/wrong-types", test_logs_wrong_types);
   g_test_add_func ("/parse/error-envelope", test_error_envelope);
 

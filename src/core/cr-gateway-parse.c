@@ -52,6 +52,7 @@ cr_log_entry_free (CrLogEntry *entry)
 {
   if (entry == NULL)
     return;
+  g_free (entry->content);
   g_free (entry->token_name);
   g_free (entry->model_name);
   g_free (entry);
@@ -728,11 +729,15 @@ parse_log_entry (JsonObject  *object,
 
   if (!member_int (object, "id", FALSE, 0, &entry->id, error) ||
       !member_int (object, "created_at", TRUE, 0, &entry->created_at, error) ||
+      !member_int (object, "type", FALSE, 0, &entry->type, error) ||
+      !member_string (object, "content", FALSE, &entry->content, error) ||
       !member_string (object, "token_name", FALSE, &entry->token_name, error) ||
       !member_string (object, "model_name", FALSE, &entry->model_name, error) ||
       !member_int (object, "prompt_tokens", FALSE, 0, &entry->prompt_tokens, error) ||
       !member_int (object, "completion_tokens", FALSE, 0, &entry->completion_tokens, error) ||
-      !member_int (object, "quota", FALSE, 0, &entry->quota, error))
+      !member_int (object, "quota", FALSE, 0, &entry->quota, error) ||
+      !member_int (object, "use_time", FALSE, 0, &entry->use_time, error) ||
+      !member_bool (object, "is_stream", FALSE, &entry->is_stream, error))
     return NULL;
 
   return g_steal_pointer (&entry);
@@ -774,6 +779,25 @@ cr_parse_token_logs (GBytes  *body,
 
   g_ptr_array_sort (entries, compare_logs_newest_first);
   return g_steal_pointer (&entries);
+}
+
+gint64
+cr_parse_quota_per_unit (GBytes  *body,
+                         GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root;
+  JsonObject *data;
+  gint64 quota_per_unit = 0;
+
+  if (!(parser = load_json (body, error)) ||
+      !(root = root_object (parser, error)) ||
+      !check_success (root, error) ||
+      !member_object (root, "data", TRUE, &data, error) ||
+      !member_int (data, "quota_per_unit", FALSE, 0, &quota_per_unit, error))
+    return -1;
+
+  return MAX (quota_per_unit, 0);
 }
 
 gboolean

@@ -36,14 +36,24 @@ typedef struct {
   gint64    expires_at;     /* Unix seconds, 0 = never */
 } CrTokenUsage;
 
+/* new-api's log types: what a request through the token left. */
+#define CR_LOG_TYPE_CONSUME 2
+#define CR_LOG_TYPE_ERROR   5
+
+/* One line of the token's logs. The id is renumbered on every read: never
+ * track an entry by it. */
 typedef struct {
-  gint64  id;
-  gint64  created_at;       /* Unix seconds */
-  char   *token_name;
-  char   *model_name;
-  gint64  prompt_tokens;
-  gint64  completion_tokens;
-  gint64  quota;
+  gint64    id;
+  gint64    created_at;       /* Unix seconds */
+  gint64    type;             /* CR_LOG_TYPE_CONSUME, _ERROR, or another; 0 = not said */
+  char     *content;          /* an error entry's message; may be NULL */
+  char     *token_name;
+  char     *model_name;
+  gint64    prompt_tokens;
+  gint64    completion_tokens;
+  gint64    quota;            /* quota units */
+  gint64    use_time;         /* seconds */
+  gboolean  is_stream;
 } CrLogEntry;
 
 void          cr_model_free         (CrModel      *model);
@@ -63,6 +73,9 @@ CrChatResult *cr_parse_chat_stream  (GBytes  *body, GError **error);
 CrTokenUsage *cr_parse_token_usage  (GBytes  *body, GError **error);
 /* Array of CrLogEntry*, newest first, with a free func. */
 GPtrArray    *cr_parse_token_logs   (GBytes  *body, GError **error);
+/* GET /api/status: data.quota_per_unit (quota units per US dollar), 0 when
+ * the gateway does not say. */
+gint64        cr_parse_quota_per_unit (GBytes *body, GError **error);
 /* {"error":{"message","type","code"}}: the message and code, or FALSE. */
 gboolean      cr_parse_error_envelope (GBytes *body,
                                        char  **message,

@@ -140,6 +140,17 @@ check_usage (GBytes *body)
 }
 
 static void
+check_quota_per_unit (GBytes *body)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 quota_per_unit = cr_parse_quota_per_unit (body, &error);
+
+  CR_FUZZ_CHECK ((quota_per_unit < 0) == (error != NULL));
+  if (error != NULL)
+    check_error (error, TRUE);
+}
+
+static void
 check_logs (GBytes *body)
 {
   g_autoptr(GError) error = NULL;
@@ -156,7 +167,8 @@ check_logs (GBytes *body)
     {
       CrLogEntry *entry = g_ptr_array_index (logs, i);
 
-      CR_FUZZ_CHECK (valid_or_null (entry->token_name) && valid_or_null (entry->model_name));
+      CR_FUZZ_CHECK (valid_or_null (entry->token_name) && valid_or_null (entry->model_name)
+                     && valid_or_null (entry->content));
       if (i > 0)
         CR_FUZZ_CHECK (((CrLogEntry *) g_ptr_array_index (logs, i - 1))->created_at >= entry->created_at);
     }
@@ -250,6 +262,7 @@ cr_fuzz_gateway (const uint8_t *data,
   }
   check_usage (body);
   check_logs (body);
+  check_quota_per_unit (body);
   check_envelope (body);
   check_from_http (variant, body, body_text);
   check_sanitize ((const char *) data + 1, size - 1, body_text, variant->max_chars);
