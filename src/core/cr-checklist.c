@@ -22,6 +22,7 @@
 #include "cr-checklist.h"
 #include "cr-cursor-checks.h"
 #include "cr-key.h"
+#include "cr-text.h"
 
 /* The gateway may write its log line a moment after answering: look once,
  * then twice more a second apart, and no more (each look is a request). */

@@ -10,6 +10,11 @@
 
 #include <glib.h>
 
+/* The server's message is cleaned with cr_text_sanitize(). Still included
+ * here for the callers that have not yet included it themselves
+ * (cr-cursor-checks.c, src/ui/pages/cr-model-page.c). */
+#include "cr-text.h"
+
 G_BEGIN_DECLS
 
 #define CR_GATEWAY_ERROR (cr_gateway_error_quark ())
@@ -81,11 +86,5 @@ GError      *cr_gateway_error_new_detail     (CrGatewayError  code,
 
 /* The cap cr_gateway_error_new() puts on the server's message. */
 #define CR_GATEWAY_MESSAGE_MAX_CHARS 300
-
-/* Control characters removed, white space folded, capped at @max_chars
- * (UTF-8 characters, an ellipsis added when cut). Safe to show as plain text. */
-char        *cr_text_sanitize                (const char     *text,
-                                              gssize          len,
-                                              guint           max_chars);
 
 G_END_DECLS
