@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "cr-gateway-error.h"
+#include "cr-gateway-parse.h"
 #include "cr-text.h"
 
 #define JSON "application/json"

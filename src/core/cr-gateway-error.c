@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "cr-gateway-error.h"
-#include "cr-gateway-parse.h"
 #include "cr-soup.h"
 #include "cr-text.h"
 
@@ -434,13 +433,12 @@ classify_status (guint       status,
 }
 
 GError *
-cr_gateway_error_from_http (guint        status,
-                            const char  *content_type,
-                            GBytes      *body,
-                            const char  *retry_after_header)
+cr_gateway_error_from_answer (guint        status,
+                              const char  *content_type,
+                              const char  *message,
+                              const char  *code,
+                              const char  *retry_after_header)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *code = NULL;
   CrGatewayError error_code;
   guint retry_after = 0;
 
@@ -449,8 +447,9 @@ cr_gateway_error_from_http (guint        status,
   if (status >= 200 && status <= 299 && is_html (content_type))
     return cr_gateway_error_new (CR_GATEWAY_ERROR_WRONG_BASE_URL, status, NULL, 0);
 
-  if (body != NULL && !is_html (content_type))
-    cr_parse_error_envelope (body, &message, &code);
+  /* Whatever JSON an HTML page may hold, it is not the gateway's envelope. */
+  if (is_html (content_type))
+    message = code = NULL;
 
   if (status >= 200 && status <= 299)
     return cr_gateway_error_new (message ? CR_GATEWAY_ERROR_HTTP : CR_GATEWAY_ERROR_MALFORMED,

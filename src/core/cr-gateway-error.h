@@ -65,11 +65,15 @@ GError      *cr_gateway_error_new            (CrGatewayError  code,
                                               const char     *server_message,
                                               guint           retry_after);
 
-/* Maps a finished HTTP exchange that did not succeed to an error.
- * @body may be NULL. @content_type is the answer's Content-Type. */
-GError      *cr_gateway_error_from_http      (guint           status,
+/* Maps a finished HTTP exchange that did not succeed to an error, given
+ * what its error envelope said (cr_parse_error_envelope(): @message and
+ * @code, each NULL when absent). @content_type is the answer's
+ * Content-Type; an HTML answer has no envelope, so both are ignored then.
+ * To map a raw body, see cr_gateway_error_from_http() in cr-gateway-parse.h. */
+GError      *cr_gateway_error_from_answer    (guint           status,
                                               const char     *content_type,
-                                              GBytes         *body,
+                                              const char     *message,
+                                              const char     *code,
                                               const char     *retry_after_header);
 
 /* Maps a transport GError (GIOError, GResolverError, GTlsError) to ours. */
