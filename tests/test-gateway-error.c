@@ -9,6 +9,8 @@
 #include <libsoup/soup.h>
 
 #include "cr-gateway-error.h"
+#include "cr-gateway-parse.h"
+#include "cr-text.h"
 
 #define JSON "application/json"
 #define HTML "text/html"

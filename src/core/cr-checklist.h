@@ -18,6 +18,7 @@
 
 #include <gio/gio.h>
 
+#include "cr-check-ids.h"
 #include "cr-check-item.h"
 #include "cr-cursor.h"
 #include "cr-cursor-history.h"
@@ -25,20 +26,6 @@
 #include "cr-gateway.h"
 
 G_BEGIN_DECLS
-
-/* Stable ids, in display order: the gateway section (the guide's seven) … */
-#define CR_CHECK_KEY             "key"
-#define CR_CHECK_BASE_URL        "base-url"
-#define CR_CHECK_MODEL           "model"
-#define CR_CHECK_CHAT            "chat"
-#define CR_CHECK_LOGS            "logs"
-#define CR_CHECK_QUOTA           "quota"
-#define CR_CHECK_TAB_COMPLETION  "tab-completion"
-/* … then the Cursor section, when it is enabled. */
-#define CR_CHECK_CURSOR_KEY       "cursor-key"
-#define CR_CHECK_CURSOR_BASE_URL  "cursor-base-url"
-#define CR_CHECK_CURSOR_MODEL     "cursor-model"
-#define CR_CHECK_CURSOR_VERIFY    "cursor-verify"
 
 #define CR_DEFAULT_MODEL "gpt-5.4"
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-cursor-chat.h"
+#include "cr-text.h"
 
 /* Our clock and the gateway's need not agree to the second. */
 #define CLOCK_SKEW_S     5

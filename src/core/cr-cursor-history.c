@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "cr-checklist.h"
+#include "cr-check-ids.h"
 #include "cr-cursor-history.h"
 
 static char *

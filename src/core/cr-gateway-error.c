@@ -9,8 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "cr-gateway-error.h"
-#include "cr-gateway-parse.h"
 #include "cr-soup.h"
+#include "cr-text.h"
 
 /* A Retry-After longer than a day is nonsense; do not tell anyone to wait for it. */
 #define RETRY_AFTER_MAX (24 * 60 * 60)
@@ -433,13 +433,12 @@ classify_status (guint       status,
 }
 
 GError *
-cr_gateway_error_from_http (guint        status,
-                            const char  *content_type,
-                            GBytes      *body,
-                            const char  *retry_after_header)
+cr_gateway_error_from_answer (guint        status,
+                              const char  *content_type,
+                              const char  *message,
+                              const char  *code,
+                              const char  *retry_after_header)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *code = NULL;
   CrGatewayError error_code;
   guint retry_after = 0;
 
@@ -448,8 +447,9 @@ cr_gateway_error_from_http (guint        status,
   if (status >= 200 && status <= 299 && is_html (content_type))
     return cr_gateway_error_new (CR_GATEWAY_ERROR_WRONG_BASE_URL, status, NULL, 0);
 
-  if (body != NULL && !is_html (content_type))
-    cr_parse_error_envelope (body, &message, &code);
+  /* Whatever JSON an HTML page may hold, it is not the gateway's envelope. */
+  if (is_html (content_type))
+    message = code = NULL;
 
   if (status >= 200 && status <= 299)
     return cr_gateway_error_new (message ? CR_GATEWAY_ERROR_HTTP : CR_GATEWAY_ERROR_MALFORMED,
@@ -514,89 +514,4 @@ cr_gateway_error_from_transport (const GError *error)
     return cr_gateway_error_new (code, 0, NULL, 0);
 
   return cr_gateway_error_new_detail (code, 0, NULL, 0, error->message);
-}
-
-static gboolean
-is_dropped (gunichar c)
-{
-  /* C0, DEL and C1 controls */
-  if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-    return TRUE;
-
-  switch (c)
-    {
-    case 0x061c:                  /* Arabic letter mark */
-    case 0x200b:                  /* zero-width space */
-    case 0x200e: case 0x200f:     /* LRM, RLM */
-    case 0x2060:                  /* word joiner */
-    case 0xfeff:                  /* BOM / zero-width no-break space */
-      return TRUE;
-    default:
-      break;
-    }
-
-  /* Bidi embeddings, overrides and isolates: they can reorder what the
-   * user reads. Tag characters can hide text. */
-  return (c >= 0x202a && c <= 0x202e) ||
-         (c >= 0x2066 && c <= 0x2069) ||
-         (c >= 0xfff9 && c <= 0xfffb) ||
-         (c >= 0xe0000 && c <= 0xe007f);
-}
-
-static void
-cut_with_ellipsis (GString *out,
-                   guint    max_chars)
-{
-  const char *end = g_utf8_offset_to_pointer (out->str, max_chars - 1);
-
-  g_string_truncate (out, end - out->str);
-  while (out->len > 0 && out->str[out->len - 1] == ' ')
-    g_string_truncate (out, out->len - 1);
-  g_string_append (out, "…");
-}
-
-char *
-cr_text_sanitize (const char *text,
-                  gssize      len,
-                  guint       max_chars)
-{
-  g_autofree char *valid = NULL;
-  GString *out;
-  gboolean pending_space = FALSE;
-  guint n_chars = 0;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  valid = g_utf8_make_valid (text, len);
-  out = g_string_sized_new (max_chars ? MIN (strlen (valid), max_chars * 4 + 4) : strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      guint needed;
-
-      if (g_unichar_isspace (c))
-        {
-          pending_space = out->len > 0;
-          continue;
-        }
-      if (is_dropped (c))
-        continue;
-
-      needed = pending_space ? 2 : 1;
-      if (max_chars != 0 && n_chars + needed > max_chars)
-        {
-          cut_with_ellipsis (out, MIN (n_chars + 1, max_chars));
-          break;
-        }
-
-      if (pending_space)
-        g_string_append_c (out, ' ');
-      g_string_append_unichar (out, c);
-      n_chars += needed;
-      pending_space = FALSE;
-    }
-
-  return g_string_free (out, FALSE);
 }

@@ -10,6 +10,11 @@
 
 #include <glib.h>
 
+/* The server's message is cleaned with cr_text_sanitize(). Still included
+ * here for the callers that have not yet included it themselves
+ * (cr-cursor-checks.c, src/ui/pages/cr-model-page.c). */
+#include "cr-text.h"
+
 G_BEGIN_DECLS
 
 #define CR_GATEWAY_ERROR (cr_gateway_error_quark ())
@@ -60,11 +65,15 @@ GError      *cr_gateway_error_new            (CrGatewayError  code,
                                               const char     *server_message,
                                               guint           retry_after);
 
-/* Maps a finished HTTP exchange that did not succeed to an error.
- * @body may be NULL. @content_type is the answer's Content-Type. */
-GError      *cr_gateway_error_from_http      (guint           status,
+/* Maps a finished HTTP exchange that did not succeed to an error, given
+ * what its error envelope said (cr_parse_error_envelope(): @message and
+ * @code, each NULL when absent). @content_type is the answer's
+ * Content-Type; an HTML answer has no envelope, so both are ignored then.
+ * To map a raw body, see cr_gateway_error_from_http() in cr-gateway-parse.h. */
+GError      *cr_gateway_error_from_answer    (guint           status,
                                               const char     *content_type,
-                                              GBytes         *body,
+                                              const char     *message,
+                                              const char     *code,
                                               const char     *retry_after_header);
 
 /* Maps a transport GError (GIOError, GResolverError, GTlsError) to ours. */
@@ -81,11 +90,5 @@ GError      *cr_gateway_error_new_detail     (CrGatewayError  code,
 
 /* The cap cr_gateway_error_new() puts on the server's message. */
 #define CR_GATEWAY_MESSAGE_MAX_CHARS 300
-
-/* Control characters removed, white space folded, capped at @max_chars
- * (UTF-8 characters, an ellipsis added when cut). Safe to show as plain text. */
-char        *cr_text_sanitize                (const char     *text,
-                                              gssize          len,
-                                              guint           max_chars);
 
 G_END_DECLS

@@ -826,3 +826,20 @@ cr_parse_error_envelope (GBytes  *body,
     *code = g_steal_pointer (&found_code);
   return TRUE;
 }
+
+/* Here, not in cr-gateway-error.c: the error module takes the envelope as
+ * plain strings and never calls the parser, which itself builds errors. */
+GError *
+cr_gateway_error_from_http (guint        status,
+                            const char  *content_type,
+                            GBytes      *body,
+                            const char  *retry_after_header)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *code = NULL;
+
+  if (body != NULL)
+    cr_parse_error_envelope (body, &message, &code);
+
+  return cr_gateway_error_from_answer (status, content_type, message, code, retry_after_header);
+}

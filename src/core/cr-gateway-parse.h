@@ -81,4 +81,12 @@ gboolean      cr_parse_error_envelope (GBytes *body,
                                        char  **message,
                                        char  **code);
 
+/* Maps a finished HTTP exchange that did not succeed to an error: its
+ * envelope parsed here, then mapped by cr_gateway_error_from_answer().
+ * @body may be NULL. @content_type is the answer's Content-Type. */
+GError       *cr_gateway_error_from_http (guint       status,
+                                          const char *content_type,
+                                          GBytes     *body,
+                                          const char *retry_after_header);
+
 G_END_DECLS

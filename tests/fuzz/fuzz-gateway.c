@@ -14,6 +14,7 @@
 
 #include "cr-gateway-error.h"
 #include "cr-gateway-parse.h"
+#include "cr-text.h"
 #include "cr-fuzz.h"
 
 typedef struct {

@@ -1,0 +1,335 @@
+/* cr-checklist-cursor.c: the checklist's Cursor section
+ *
+ * Cursor's own settings are read in a worker thread beside the network
+ * checks and judged into the Cursor items (cr-cursor-checks.h). Once both
+ * they and the model list are in, Cursor's Verify is replayed: its CORS
+ * preflight ∥ its chat request (the chat check's own, when Cursor would
+ * send the same one). Part of CrChecklist (see cr-checklist.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cr-checklist-private.h"
+#include "cr-cursor-checks.h"
+#include "cr-text.h"
+
+/* ----------------------------------------------------------------------- */
+/* Cursor's own settings → the Cursor items                                 */
+
+static void
+mark_changes (CrChecklist *self)
+{
+  static const ItemIndex judged[] = { ITEM_CURSOR_KEY, ITEM_CURSOR_BASE_URL, ITEM_CURSOR_MODEL };
+
+  /* The item's id is the one cr_cursor_history_item_changed() knows. */
+  for (guint i = 0; i < G_N_ELEMENTS (judged); i++)
+    {
+      CrCheckItem *item = self->items[judged[i]];
+
+      cr_check_item_set_changed (item, cr_cursor_history_item_changed (self->cursor_history,
+                                                                       cr_check_item_get_id (item)));
+    }
+}
+
+static void
+judge_cursor (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  CrCursorSnapshot *snapshot = self->cursor_snapshot;
+
+  cr_cursor_judge_key (self->items[ITEM_CURSOR_KEY], snapshot);
+  cr_cursor_judge_base_url (self->items[ITEM_CURSOR_BASE_URL], snapshot, run->diagnosis->input);
+  cr_cursor_judge_model (self->items[ITEM_CURSOR_MODEL], snapshot, run->model);
+
+  g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
+  self->cursor_history = cr_cursor_history_new (self->previous_version, self->previous_facts, snapshot);
+  mark_changes (self);
+}
+
+static void
+on_cursor_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(CrCursorSnapshot) snapshot = cr_cursor_read_finish (result, NULL);
+
+  /* NULL only when cancelled. */
+  if (snapshot != NULL && run_is_live (task))
+    {
+      CrChecklist *self = task_checklist (task);
+
+      g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
+      self->cursor_snapshot = g_steal_pointer (&snapshot);
+      task_run (task)->snapshot_read = TRUE;
+      judge_cursor (task);
+      _cr_checklist_maybe_start_verify (task);
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
+void
+_cr_checklist_start_cursor_read (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  static const ItemIndex judged[] = { ITEM_CURSOR_KEY, ITEM_CURSOR_BASE_URL, ITEM_CURSOR_MODEL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (judged); i++)
+    item_set (self, judged[i], CR_CHECK_RUNNING, _("Reading Cursor’s settings…"), NULL, NULL);
+
+  cr_cursor_read_async (self->cursor_config, (const char * const *) self->cursor_roots,
+                        run->cancellable, on_cursor_read, run_begin_op (task));
+}
+
+/* ----------------------------------------------------------------------- */
+/* Cursor's Verify: its chat request ∥ its CORS preflight                   */
+
+static char *
+describe_preflight (const CrPreflight *preflight)
+{
+  g_autofree char *missing = NULL;
+
+  switch (cr_preflight_judge (preflight, CR_CURSOR_ORIGIN, CR_CURSOR_PREFLIGHT_METHOD,
+                              CR_CURSOR_PREFLIGHT_HEADERS, &missing))
+    {
+    case CR_PREFLIGHT_ALLOWED:
+      return NULL;
+    case CR_PREFLIGHT_BAD_STATUS:
+      return g_strdup_printf (_("The gateway answered %u to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight), instead of allowing it."),
+                              preflight->status);
+    case CR_PREFLIGHT_NO_ORIGIN:
+      if (preflight->allow_origin != NULL)
+        {
+          g_autofree char *origin = cr_text_sanitize (preflight->allow_origin, -1, 80);
+
+          return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                    "sends first (a CORS preflight) allows only “%s”, not Cursor’s "
+                                    "window (%s)."), origin, CR_CURSOR_ORIGIN);
+        }
+      return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight) does not allow Cursor’s window (%s)."),
+                              CR_CURSOR_ORIGIN);
+    case CR_PREFLIGHT_NO_METHOD:
+      return g_strdup (_("The gateway’s answer to the permission request that Cursor’s window sends "
+                         "first (a CORS preflight) does not allow POST requests."));
+    case CR_PREFLIGHT_NO_HEADERS:
+    default:
+      return g_strdup_printf (_("The gateway’s answer to the permission request that Cursor’s window "
+                                "sends first (a CORS preflight) does not allow the %s header."),
+                              missing != NULL ? missing : "?");
+    }
+}
+
+#define CORS_FIX N_("Verify in Cursor runs in its window, like a web page, so the gateway must allow " \
+                    "cross-origin requests (CORS) from any origin, for POST with the Authorization " \
+                    "and Content-Type headers. That is the gateway’s setting, not yours: ask its " \
+                    "operator to turn it on (new-api does this by default).")
+
+/* Cursor's own settings still have to be right for its button to work. */
+static gboolean
+cursor_settings_wrong (CrChecklist *self)
+{
+  return cr_check_item_get_status (self->items[ITEM_CURSOR_KEY]) == CR_CHECK_FAILED
+         || cr_check_item_get_status (self->items[ITEM_CURSOR_BASE_URL]) == CR_CHECK_FAILED;
+}
+
+static void
+judge_verify_success (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  CrCursorSnapshot *snapshot = self->cursor_snapshot;
+  gboolean from_cursor = snapshot != NULL && snapshot->enabled_models != NULL
+                         && g_strv_contains ((const char * const *) snapshot->enabled_models,
+                                             run->verify_model);
+  g_autofree char *detail = NULL;
+
+  if (from_cursor)
+    detail = g_strdup_printf (_("Replayed here: Cursor’s permission request (a CORS preflight) was "
+                                "allowed, and its test request with %s, the first model enabled in "
+                                "Cursor that this token allows, was answered."), run->verify_model);
+  else
+    detail = g_strdup_printf (_("Replayed here: Cursor’s permission request (a CORS preflight) was "
+                                "allowed, and its test request with %s was answered."), run->verify_model);
+
+  if (cursor_settings_wrong (self))
+    {
+      g_autofree char *more = g_strdup_printf ("%s %s", detail,
+                                               _("But Cursor itself is not set up right yet, so its "
+                                                 "button would still fail."));
+
+      item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_WARNING, more,
+                _("Fix the Cursor items above, then press Verify in Cursor."), "verify");
+      return;
+    }
+
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_PASSED, detail, NULL, NULL);
+}
+
+static void
+judge_verify (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autoptr(GString) fix = g_string_new (NULL);
+  const char *symptom = "verify";
+  const GError *chat_error = run->verify_shares_chat ? run->chat_error : run->verify_chat_error;
+  g_autofree char *cors = NULL;
+
+  if (run->preflight_error != NULL)
+    {
+      g_autofree char *why = _cr_checklist_describe_error (run->preflight_error);
+
+      g_string_append_printf (detail, _("Cursor’s permission request (a CORS preflight) did not get "
+                                        "through: %s"), why);
+      if (_cr_checklist_error_fix (run->preflight_error) != NULL)
+        g_string_append (fix, _cr_checklist_error_fix (run->preflight_error));
+    }
+  else if ((cors = describe_preflight (run->preflight)) != NULL)
+    {
+      g_string_append (detail, cors);
+      g_string_append (fix, _(CORS_FIX));
+    }
+
+  if (chat_error != NULL)
+    {
+      g_autofree char *why = _cr_checklist_describe_error (chat_error);
+
+      g_string_append_printf (detail, _("%sIts test request with %s failed: %s"),
+                              detail->len > 0 ? " " : "", run->verify_model, why);
+      if (_cr_checklist_error_fix (chat_error) != NULL)
+        g_string_append_printf (fix, "%s%s", fix->len > 0 ? " " : "", _cr_checklist_error_fix (chat_error));
+      symptom = _cr_checklist_error_symptom (chat_error, "verify");
+    }
+
+  if (detail->len == 0)
+    judge_verify_success (task);
+  else
+    item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail->str,
+              fix->len > 0 ? fix->str : NULL, symptom);
+}
+
+static void
+verify_part_done (GTask *task)
+{
+  Run *run = task_run (task);
+
+  g_assert (run->verify_waiting > 0);
+  if (--run->verify_waiting == 0 && run_is_live (task))
+    judge_verify (task);
+}
+
+void
+_cr_checklist_verify_chat_settled (GTask *task)
+{
+  Run *run = task_run (task);
+
+  run->chat_settled = TRUE;
+  if (run->verify_started && run->verify_shares_chat)
+    verify_part_done (task);
+}
+
+static void
+on_preflight (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = task_run (task);
+  g_autoptr(GError) error = NULL;
+
+  run->preflight = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      run->preflight_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
+static void
+on_verify_chat (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = task_run (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrChatResult) chat = NULL;
+
+  chat = cr_gateway_chat_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      run->verify_chat_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
+/* The ids the token may use, for picking the model Cursor would send. */
+static GStrv
+allowed_ids (GPtrArray *models)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    g_strv_builder_add (builder, ((CrModel *) g_ptr_array_index (models, i))->id);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Once both the model list and Cursor's settings are in. */
+void
+_cr_checklist_maybe_start_verify (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  g_auto(GStrv) allowed = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!run->cursor || run->verify_started || !run->models_ok || !run->snapshot_read)
+    return;
+
+  run->verify_started = TRUE;
+  allowed = allowed_ids (self->models);
+  run->verify_model = cr_cursor_verify_model (self->cursor_snapshot, (const char * const *) allowed,
+                                              run->model);
+  g_free (self->verify_model);
+  self->verify_model = g_strdup (run->verify_model);
+  /* The same request as the chat check: no need to send (and pay for) it twice. */
+  run->verify_shares_chat = g_str_equal (run->verify_model, run->model);
+  run->verify_waiting = 1 + (run->verify_shares_chat && run->chat_settled ? 0 : 1);
+
+  detail = g_strdup_printf (_("Replaying Cursor’s Verify with %s…"), run->verify_model);
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING, detail, NULL, NULL);
+
+  cr_gateway_preflight_async (run->gateway, CR_CURSOR_PREFLIGHT_PATH, CR_CURSOR_ORIGIN,
+                              CR_CURSOR_PREFLIGHT_METHOD,
+                              CR_CURSOR_PREFLIGHT_HEADERS, run->cancellable, on_preflight,
+                              run_begin_op (task));
+  if (!run->verify_shares_chat)
+    cr_gateway_chat_async (run->gateway, run->verify_model, run->cancellable, on_verify_chat,
+                           run_begin_op (task));
+}
+
+void
+_cr_checklist_verify_models_failed (GTask        *task,
+                                    const GError *error)
+{
+  CrChecklist *self = task_checklist (task);
+  g_autofree char *why = _cr_checklist_describe_error (error);
+  g_autofree char *detail = g_strdup_printf (_("Verify in Cursor would fail the same way: %s"), why);
+
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail, _cr_checklist_error_fix (error),
+            _cr_checklist_error_symptom (error, "verify"));
+}

@@ -1,0 +1,320 @@
+/* cr-checklist-judge.c: the checklist's verdicts that need no network
+ *
+ * The base URL, the quota and Tab Completion are judged here from what is
+ * already known, and every error the other stages meet is put into words
+ * here (cause, fix, troubleshooting row), with the key scrubbed from
+ * anything a server said. Part of CrChecklist (see cr-checklist.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "cr-checklist-private.h"
+#include "cr-key.h"
+
+/* Cursor needs one or two models; a few more is still a deliberate choice. */
+#define WIDE_ALLOWLIST     3
+
+/* ----------------------------------------------------------------------- */
+/* Small helpers                                                           */
+
+/* Defence in depth: a detail built from a server's words must never show
+ * the key, even if a hostile server echoes it back. */
+char *
+_cr_checklist_scrub_key (CrChecklist *self,
+                         const char  *text)
+{
+  g_autofree char *masked = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL || self->key == NULL || strlen (self->key) < 8
+      || strstr (text, self->key) == NULL)
+    return g_strdup (text);
+
+  masked = cr_key_mask (self->key);
+  parts = g_strsplit (text, self->key, -1);
+
+  return g_strjoinv (masked, parts);
+}
+
+/* The likely cause, then what the server itself said. */
+char *
+_cr_checklist_describe_error (const GError *error)
+{
+  const char *cause;
+  const char *said;
+  guint status;
+
+  if (error->domain != CR_GATEWAY_ERROR)
+    return g_strdup (error->message);
+
+  cause = cr_gateway_error_get_cause (error);
+  said = cr_gateway_error_get_server_message (error);
+  status = cr_gateway_error_get_status (error);
+
+  /* "answered 200" would puzzle anyone: a 2xx error is the web app's page. */
+  if (status != 0 && status < 300)
+    {
+      if (g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_WRONG_BASE_URL))
+        return g_strdup_printf (_("%s The gateway answered with a web page, not the API."), cause);
+      status = 0;
+    }
+
+  if (said != NULL && status != 0)
+    return g_strdup_printf (_("%s The gateway answered %u: “%s”"), cause, status, said);
+  if (said != NULL)
+    return g_strdup_printf (_("%s The gateway said: “%s”"), cause, said);
+  if (status != 0)
+    return g_strdup_printf (_("%s The gateway answered %u."), cause, status);
+
+  return g_strdup (cause);
+}
+
+const char *
+_cr_checklist_error_fix (const GError *error)
+{
+  return error->domain == CR_GATEWAY_ERROR ? cr_gateway_error_get_fix (error) : NULL;
+}
+
+/* The troubleshooting row (cr-troubleshoot.h) that matches @error. */
+const char *
+_cr_checklist_error_symptom (const GError *error,
+                             const char   *fallback)
+{
+  if (error->domain != CR_GATEWAY_ERROR)
+    return fallback;
+
+  switch ((CrGatewayError) error->code)
+    {
+    case CR_GATEWAY_ERROR_UNAUTHORIZED:
+      return "401";
+    case CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED:
+    case CR_GATEWAY_ERROR_IP_NOT_ALLOWED:
+    case CR_GATEWAY_ERROR_QUOTA:
+    case CR_GATEWAY_ERROR_FORBIDDEN:
+      return "403";
+    case CR_GATEWAY_ERROR_WRONG_BASE_URL:
+      return "404";
+    case CR_GATEWAY_ERROR_MODEL_UNAVAILABLE:
+      return "custom-models";
+    default:
+      return fallback;
+    }
+}
+
+/* ----------------------------------------------------------------------- */
+/* Verdicts that need no network                                           */
+
+static const char *
+base_url_symptom (CrEndpointIssue issue)
+{
+  switch (issue)
+    {
+    case CR_ENDPOINT_ROOT_DOMAIN:
+    case CR_ENDPOINT_FULL_ENDPOINT:
+    case CR_ENDPOINT_TRAILING_SLASH:
+      return "404";
+    default:
+      return "verify";
+    }
+}
+
+void
+cr_checklist_judge_base_url (CrCheckItem               *item,
+                             const CrEndpointDiagnosis *diagnosis)
+{
+  g_autofree char *fix = NULL;
+
+  g_return_if_fail (CR_IS_CHECK_ITEM (item));
+  g_return_if_fail (diagnosis != NULL);
+
+  switch (diagnosis->severity)
+    {
+    case CR_SEVERITY_OK:
+      cr_check_item_update (item, CR_CHECK_PASSED, diagnosis->message, NULL, NULL);
+      break;
+
+    case CR_SEVERITY_WARNING:
+      /* The message names the difference and the official URL already. */
+      cr_check_item_update (item, CR_CHECK_WARNING, diagnosis->message, NULL, NULL);
+      break;
+
+    case CR_SEVERITY_ERROR:
+    default:
+      /* Reported, never repaired behind the person's back. */
+      if (diagnosis->fixed_url != NULL)
+        fix = g_strdup_printf (_("Use %s"), diagnosis->fixed_url);
+      else
+        fix = g_strdup_printf (_("Type the base URL again: for Crazyrouter it is %s"),
+                               CR_DEFAULT_BASE_URL);
+      cr_check_item_update (item, CR_CHECK_FAILED, diagnosis->message, fix,
+                            base_url_symptom (diagnosis->issue));
+      break;
+    }
+}
+
+/* Collects the findings of one item: the worst status wins, and every
+ * finding adds a sentence to the detail and to the fix. */
+typedef struct {
+  CrCheckStatus  status;
+  GString       *detail;
+  GString       *fix;
+  const char    *symptom;
+} Verdict;
+
+static void
+verdict_add (Verdict       *verdict,
+             CrCheckStatus  status,
+             const char    *symptom,
+             char          *detail,
+             char          *fix)
+{
+  g_autofree char *owned_detail = detail;
+  g_autofree char *owned_fix = fix;
+  gboolean worse = status == CR_CHECK_FAILED && verdict->status != CR_CHECK_FAILED;
+
+  if (worse || verdict->symptom == NULL)
+    verdict->symptom = symptom;
+  if (verdict->status != CR_CHECK_FAILED)
+    verdict->status = status;
+
+  if (verdict->detail->len > 0)
+    g_string_append_c (verdict->detail, ' ');
+  g_string_append (verdict->detail, owned_detail);
+
+  if (owned_fix != NULL)
+    {
+      if (verdict->fix->len > 0)
+        g_string_append_c (verdict->fix, ' ');
+      g_string_append (verdict->fix, owned_fix);
+    }
+}
+
+static void
+judge_quota_failures (Verdict            *verdict,
+                      const CrTokenUsage *usage,
+                      const char         *model,
+                      gint64              now)
+{
+  if (usage->expires_at > 0 && usage->expires_at <= now)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (usage->expires_at);
+      g_autofree char *date = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
+
+      verdict_add (verdict, CR_CHECK_FAILED, "401",
+                   g_strdup_printf (_("This token expired on %s."), date),
+                   g_strdup (_("Extend the token in Crazyrouter, or create a new one for Cursor.")));
+    }
+
+  if (!usage->unlimited_quota && usage->total_available <= 0)
+    verdict_add (verdict, CR_CHECK_FAILED, "401",
+                 g_strdup (_("This token’s quota is used up.")),
+                 g_strdup (_("Raise the token’s quota in Crazyrouter.")));
+
+  if (usage->model_limits_enabled
+      && (usage->model_limits == NULL || !g_strv_contains ((const char * const *) usage->model_limits, model)))
+    verdict_add (verdict, CR_CHECK_FAILED, "403",
+                 g_strdup_printf (_("%s is not in this token’s model allowlist."), model),
+                 g_strdup_printf (_("Allow %s in the token’s settings in Crazyrouter."), model));
+}
+
+static void
+judge_quota_warnings (Verdict            *verdict,
+                      const CrTokenUsage *usage,
+                      const char         *model)
+{
+  guint n_limits = usage->model_limits != NULL ? g_strv_length (usage->model_limits) : 0;
+
+  if (usage->unlimited_quota)
+    verdict_add (verdict, CR_CHECK_WARNING, "cost",
+                 g_strdup (_("The token has no quota cap.")),
+                 g_strdup (_("Give the token a quota cap so Cursor has its own budget: strongly recommended.")));
+
+  if (!usage->model_limits_enabled)
+    verdict_add (verdict, CR_CHECK_WARNING, "cost",
+                 g_strdup (_("The model allowlist is off, so this token may use every model.")),
+                 g_strdup_printf (_("Turn on the allowlist and keep only the models Cursor should use, such as %s."),
+                                  model));
+  else if (n_limits > WIDE_ALLOWLIST)
+    {
+      g_autofree char *names = g_strjoinv (", ", usage->model_limits);
+
+      verdict_add (verdict, CR_CHECK_WARNING, "cost",
+                   g_strdup_printf (_("The allowlist has %u models (%s), more than Cursor needs."),
+                                    n_limits, names),
+                   g_strdup_printf (_("Keep only the models Cursor should use, such as %s."), model));
+    }
+}
+
+static char *
+describe_good_quota (const CrTokenUsage *usage,
+                     const char         *model)
+{
+  g_autofree char *names = g_strjoinv (", ", usage->model_limits);
+
+  if (usage->total_granted > 0)
+    {
+      guint percent = (guint) CLAMP (usage->total_available * 100 / usage->total_granted, 0, 100);
+
+      return g_strdup_printf (_("The token has a quota cap (%u%% of it left) and a small allowlist (%s) "
+                                "that includes %s."),
+                              percent, names, model);
+    }
+
+  return g_strdup_printf (_("The token has a quota cap and a small allowlist (%s) that includes %s."),
+                          names, model);
+}
+
+void
+cr_checklist_judge_quota (CrCheckItem        *item,
+                          const CrTokenUsage *usage,
+                          const char         *model,
+                          gint64              now)
+{
+  Verdict verdict = { CR_CHECK_PASSED, NULL, NULL, NULL };
+  g_autofree char *good = NULL;
+
+  g_return_if_fail (CR_IS_CHECK_ITEM (item));
+  g_return_if_fail (usage != NULL);
+
+  if (model == NULL)
+    model = CR_DEFAULT_MODEL;
+
+  verdict.detail = g_string_new (NULL);
+  verdict.fix = g_string_new (NULL);
+
+  judge_quota_failures (&verdict, usage, model, now);
+  judge_quota_warnings (&verdict, usage, model);
+
+  if (verdict.detail->len == 0)
+    {
+      good = describe_good_quota (usage, model);
+      g_string_append (verdict.detail, good);
+    }
+
+  cr_check_item_update (item, verdict.status, verdict.detail->str,
+                        verdict.fix->len > 0 ? verdict.fix->str : NULL,
+                        verdict.symptom);
+
+  g_string_free (verdict.detail, TRUE);
+  g_string_free (verdict.fix, TRUE);
+}
+
+void
+_cr_checklist_judge_tab (CrChecklist *self)
+{
+  if (self->tab_acknowledged)
+    item_set (self, ITEM_TAB, CR_CHECK_PASSED,
+              _("You know that Tab Completion and similar features keep using Cursor’s own models."),
+              NULL, NULL);
+  else
+    item_set (self, ITEM_TAB, CR_CHECK_NEEDS_YOU,
+              _("Cursor keeps Tab Completion and similar features on its own models, so they never "
+                "use your Crazyrouter key. That is expected, not an outage."),
+              _("Confirm that you have read this."),
+              "tab");
+}

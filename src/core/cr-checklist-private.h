@@ -1,0 +1,167 @@
+/* cr-checklist-private.h: what the files of CrChecklist share
+ *
+ * Only cr-checklist*.c include this; everyone else uses cr-checklist.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cr-checklist.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ITEM_KEY,
+  ITEM_BASE_URL,
+  ITEM_MODEL,
+  ITEM_CHAT,
+  ITEM_LOGS,
+  ITEM_QUOTA,
+  ITEM_TAB,
+  N_GATEWAY_ITEMS,
+  ITEM_CURSOR_KEY = N_GATEWAY_ITEMS,
+  ITEM_CURSOR_BASE_URL,
+  ITEM_CURSOR_MODEL,
+  ITEM_CURSOR_VERIFY,
+  N_ITEMS
+} ItemIndex;
+
+/* One run's state: the GTask's task data. */
+typedef struct {
+  GCancellable         *cancellable;
+  GCancellable         *caller_cancellable;
+  gulong                caller_handler;
+  CrGateway            *gateway;
+  CrEndpointDiagnosis  *diagnosis;
+  char                 *model;
+  char                 *masked_key;
+  guint                 pending;       /* requests and waits in flight */
+  gint64                chat_started;  /* Unix seconds */
+  guint                 log_attempts;
+  GSource              *retry_source;
+  GSource              *retry_cancel_source;
+
+  /* The Cursor section */
+  gboolean              cursor;          /* this run checks Cursor too */
+  gboolean              snapshot_read;   /* Cursor's settings are in (self->cursor_snapshot) */
+  gboolean              models_ok;       /* the model list is in (self->models) */
+  gboolean              chat_settled;    /* the chat check has its answer … */
+  GError               *chat_error;      /* … and this was it (NULL: success) */
+  gboolean              verify_started;
+  char                 *verify_model;
+  gboolean              verify_shares_chat; /* Cursor would send the chat check's request */
+  guint                 verify_waiting;  /* parts of Verify still out */
+  CrPreflight          *preflight;
+  GError               *preflight_error;
+  GError               *verify_chat_error;
+} Run;
+
+struct _CrChecklist
+{
+  GObject        parent_instance;
+
+  CrCheckItem   *items[N_ITEMS];
+
+  char          *base_url;
+  char          *key;
+  char          *model;
+  gboolean       tab_acknowledged;
+  CrGateway     *gateway;
+
+  gboolean       cursor_enabled;
+  char          *cursor_config;
+  GStrv          cursor_roots;
+  char          *previous_version;
+  GVariant      *previous_facts;
+  CrCursorSnapshot *cursor_snapshot;
+  CrCursorHistory  *cursor_history;
+  char          *verify_model;
+
+  GPtrArray     *models;
+  CrChatResult  *chat_result;
+  CrTokenUsage  *token_usage;
+
+  Run           *run;                  /* the current run, NULL when idle */
+};
+
+static inline Run *
+task_run (GTask *task)
+{
+  return g_task_get_task_data (task);
+}
+
+static inline CrChecklist *
+task_checklist (GTask *task)
+{
+  return g_task_get_source_object (task);
+}
+
+/* TRUE while the run's answers may still change the items. */
+static inline gboolean
+run_is_live (GTask *task)
+{
+  Run *run = task_run (task);
+
+  return task_checklist (task)->run == run && !g_cancellable_is_cancelled (run->cancellable);
+}
+
+/* cr-checklist.c: the run's bookkeeping */
+void         _cr_checklist_run_clear_retry      (Run             *run);
+void         _cr_checklist_run_end_op           (GTask           *task);
+void         _cr_checklist_skip_items           (CrChecklist     *self,
+                                                 const ItemIndex *indexes,
+                                                 guint            n_indexes,
+                                                 const char      *why);
+
+/* Returns a reference to hand to the async call as its user data. */
+static inline GTask *
+run_begin_op (GTask *task)
+{
+  task_run (task)->pending++;
+
+  return g_object_ref (task);
+}
+
+/* cr-checklist-judge.c: errors put into words */
+char        *_cr_checklist_scrub_key            (CrChecklist     *self,
+                                                 const char      *text);
+char        *_cr_checklist_describe_error       (const GError    *error);
+const char  *_cr_checklist_error_fix            (const GError    *error);
+const char  *_cr_checklist_error_symptom        (const GError    *error,
+                                                 const char      *fallback);
+void         _cr_checklist_judge_tab            (CrChecklist     *self);
+
+/* cr-checklist-gateway.c: the network stages */
+void         _cr_checklist_start_models         (GTask           *task);
+void         _cr_checklist_start_usage          (GTask           *task);
+
+/* cr-checklist-cursor.c: Cursor's settings and its Verify */
+void         _cr_checklist_start_cursor_read    (GTask           *task);
+void         _cr_checklist_maybe_start_verify   (GTask           *task);
+void         _cr_checklist_verify_chat_settled  (GTask           *task);
+void         _cr_checklist_verify_models_failed (GTask           *task,
+                                                 const GError    *error);
+
+/* Every item update goes through here, so no detail or fix shows the key. */
+static inline void
+item_set (CrChecklist   *self,
+          ItemIndex      index,
+          CrCheckStatus  status,
+          const char    *detail,
+          const char    *fix,
+          const char    *symptom)
+{
+  g_autofree char *safe_detail = _cr_checklist_scrub_key (self, detail);
+  g_autofree char *safe_fix = _cr_checklist_scrub_key (self, fix);
+
+  cr_check_item_update (self->items[index], status, safe_detail, safe_fix, symptom);
+}
+
+static inline gboolean
+error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+G_END_DECLS

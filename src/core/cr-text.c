@@ -1,0 +1,94 @@
+/* cr-text.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cr-text.h"
+
+static gboolean
+is_dropped (gunichar c)
+{
+  /* C0, DEL and C1 controls */
+  if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+    return TRUE;
+
+  switch (c)
+    {
+    case 0x061c:                  /* Arabic letter mark */
+    case 0x200b:                  /* zero-width space */
+    case 0x200e: case 0x200f:     /* LRM, RLM */
+    case 0x2060:                  /* word joiner */
+    case 0xfeff:                  /* BOM / zero-width no-break space */
+      return TRUE;
+    default:
+      break;
+    }
+
+  /* Bidi embeddings, overrides and isolates: they can reorder what the
+   * user reads. Tag characters can hide text. */
+  return (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069) ||
+         (c >= 0xfff9 && c <= 0xfffb) ||
+         (c >= 0xe0000 && c <= 0xe007f);
+}
+
+static void
+cut_with_ellipsis (GString *out,
+                   guint    max_chars)
+{
+  const char *end = g_utf8_offset_to_pointer (out->str, max_chars - 1);
+
+  g_string_truncate (out, end - out->str);
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  g_string_append (out, "…");
+}
+
+char *
+cr_text_sanitize (const char *text,
+                  gssize      len,
+                  guint       max_chars)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  gboolean pending_space = FALSE;
+  guint n_chars = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, len);
+  out = g_string_sized_new (max_chars ? MIN (strlen (valid), max_chars * 4 + 4) : strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint needed;
+
+      if (g_unichar_isspace (c))
+        {
+          pending_space = out->len > 0;
+          continue;
+        }
+      if (is_dropped (c))
+        continue;
+
+      needed = pending_space ? 2 : 1;
+      if (max_chars != 0 && n_chars + needed > max_chars)
+        {
+          cut_with_ellipsis (out, MIN (n_chars + 1, max_chars));
+          break;
+        }
+
+      if (pending_space)
+        g_string_append_c (out, ' ');
+      g_string_append_unichar (out, c);
+      n_chars += needed;
+      pending_space = FALSE;
+    }
+
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,21 @@
+/* cr-text.h: text from elsewhere, made safe to show
+ *
+ * Pure functions with no knowledge of where the text came from (a gateway's
+ * error, a model's reply, a URL from Cursor's settings), so any module can
+ * use them without depending on the gateway.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Control characters removed, white space folded, capped at @max_chars
+ * (UTF-8 characters, an ellipsis added when cut). Safe to show as plain text. */
+char        *cr_text_sanitize                (const char     *text,
+                                              gssize          len,
+                                              guint           max_chars);
+
+G_END_DECLS
