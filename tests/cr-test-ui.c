@@ -56,21 +56,14 @@ find_built (GtkWidget  *widget,
 }
 
 gpointer
-cr_test_ui_find_child (gpointer    widget,
-                       GType       type,
-                       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  return object != NULL ? object : G_OBJECT (find_built (GTK_WIDGET (widget), name));
-}
-
-gpointer
 cr_test_ui_child (gpointer    widget,
                   GType       type,
                   const char *name)
 {
-  gpointer object = cr_test_ui_find_child (widget, type, name);
+  gpointer object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  if (object == NULL)
+    object = find_built (GTK_WIDGET (widget), name);
 
   g_assert_nonnull (object);
   return object;

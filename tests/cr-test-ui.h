@@ -42,13 +42,9 @@ double      cr_test_ui_time_scale   (void);
 /* The same, failing after 20 s. */
 #define cr_test_ui_wait_until(cond) CR_TEST_UI_WAIT_UNTIL (cond, 20)
 
-/* A template child of @widget (declared in @type's template), or else a
- * widget under @widget built from a .ui file with the id @name (a part a
- * page builds when first needed); NULL when there is none (yet). */
-gpointer    cr_test_ui_find_child   (gpointer      widget,
-                                     GType         type,
-                                     const char   *name);
-/* The same, never NULL. */
+/* A template child of @widget (bound by @type), or else a widget under
+ * @widget that a .ui file gave the id @name (like the window's menu button,
+ * which the code never needs); never NULL. */
 gpointer    cr_test_ui_child        (gpointer      widget,
                                      GType         type,
                                      const char   *name);

@@ -50,6 +50,14 @@ if [ -z "${CR_TEST_NO_DISPLAY:-}" ] && command -v Xvfb >/dev/null 2>&1; then
   export DISPLAY
 fi
 unset WAYLAND_DISPLAY
+# No GL, also for scripts that run a program here without meson's test
+# environment: the tests need none, and Mesa's DRI drivers leak inside
+# gdk_display_prepare_gl where they are installed.
+export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+case ",${GDK_DEBUG:-}," in
+  *,gl-disable,*) ;;
+  *) export GDK_DEBUG="${GDK_DEBUG:+$GDK_DEBUG,}gl-disable" ;;
+esac
 
 # Inside the private bus: unlock (and so create) the login keyring first.
 # The tests' G_DEBUG=fatal-warnings is for our code only: gnome-keyring-daemon

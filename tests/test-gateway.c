@@ -652,33 +652,6 @@ test_connection_refused (void)
   g_assert_finalize_object (client);
 }
 
-/* libsoup is opened on first use: when it cannot be, the request says so
- * instead of crashing. (In a subprocess: the answer is kept for the process.) */
-static void
-test_no_http_library (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) models = NULL;
-      g_autoptr(GAsyncResult) result = NULL;
-      CrGateway *client = cr_gateway_new ("http://127.0.0.1:9/v1", CR_TEST_TOKEN_GOOD);
-
-      g_setenv ("CR_SOUP_LIBRARY", "libcr-test-no-such-library.so.0", TRUE);
-      cr_gateway_list_models_async (client, NULL, on_done, &result);
-      models = cr_gateway_list_models_finish (client, await (&result), &error);
-      g_assert_null (models);
-      g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_NETWORK);
-      g_assert_nonnull (strstr (error->message, "Cannot load the HTTP library libcr-test-no-such-library.so.0"));
-      g_clear_object (&result);
-      g_assert_finalize_object (client);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-}
-
 /* Keys never travel in clear text to another machine: refused before sending. */
 static void
 test_refuses_plain_http (void)
@@ -1319,7 +1292,6 @@ main (int   argc,
   ADD ("/gateway/error/no-logs", test_error_no_logs);
   g_test_add_func ("/gateway/error/connection-refused", test_connection_refused);
   g_test_add_func ("/gateway/error/refuses-plain-http", test_refuses_plain_http);
-  g_test_add_func ("/gateway/error/no-http-library", test_no_http_library);
 
   ADD ("/gateway/hostile/garbage", test_hostile_garbage);
   ADD ("/gateway/hostile/wrong-shape", test_hostile_wrong_shape);

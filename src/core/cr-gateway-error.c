@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 
 #include "cr-gateway-error.h"
-#include "cr-soup.h"
 #include "cr-text.h"
 
 /* A Retry-After longer than a day is nonsense; do not tell anyone to wait for it. */
@@ -323,7 +323,6 @@ parse_retry_after (const char *header)
   g_autofree char *value = NULL;
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GDateTime) now = NULL;
-  const CrSoup *soup;
   GTimeSpan span;
 
   if (header == NULL)
@@ -343,8 +342,7 @@ parse_retry_after (const char *header)
     }
 
   /* An HTTP date: libsoup parses the three formats HTTP allows. */
-  soup = cr_soup_get (NULL);
-  when = soup != NULL ? soup->date_time_new_from_http_string (value) : NULL;
+  when = soup_date_time_new_from_http_string (value);
   if (when == NULL)
     return 0;
 
@@ -462,15 +460,6 @@ cr_gateway_error_from_answer (guint        status,
   return cr_gateway_error_new (error_code, status, message, retry_after);
 }
 
-/* SOUP_SESSION_ERROR, through the table (see cr-soup.h). */
-static gboolean
-is_soup_session_error (const GError *error)
-{
-  const CrSoup *soup = cr_soup_get (NULL);
-
-  return soup != NULL && error->domain == soup->session_error_quark ();
-}
-
 static CrGatewayError
 classify_io_error (gint code)
 {
@@ -505,7 +494,7 @@ cr_gateway_error_from_transport (const GError *error)
     code = CR_GATEWAY_ERROR_DNS;
   else if (error->domain == G_TLS_ERROR)
     code = CR_GATEWAY_ERROR_TLS;
-  else if (is_soup_session_error (error) &&
+  else if (error->domain == SOUP_SESSION_ERROR &&
            (error->code == SOUP_SESSION_ERROR_PARSING ||
             error->code == SOUP_SESSION_ERROR_ENCODING))
     code = CR_GATEWAY_ERROR_MALFORMED;

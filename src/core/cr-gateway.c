@@ -8,10 +8,10 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "cr-endpoint.h"
 #include "cr-gateway.h"
-#include "cr-soup.h"
 
 #define MAX_REDIRECTS 5
 #define READ_CHUNK    (64 * 1024)
@@ -20,8 +20,7 @@ struct _CrGateway
 {
   GObject       parent_instance;
 
-  SoupSession  *session;         /* made by the first request */
-  GTlsDatabase *tls_database;    /* NULL: the system's */
+  SoupSession  *session;
   char         *base_url;
   char         *key;
   char         *authorization;
@@ -115,7 +114,6 @@ cr_gateway_finalize (GObject *object)
   CrGateway *self = CR_GATEWAY (object);
 
   g_clear_object (&self->session);
-  g_clear_object (&self->tls_database);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->language, g_free);
   wipe_string (&self->key);
@@ -135,6 +133,9 @@ cr_gateway_class_init (CrGatewayClass *klass)
 static void
 cr_gateway_init (CrGateway *self)
 {
+  self->session = soup_session_new_with_options ("user-agent", "crazyrouter-setup/" PACKAGE_VERSION,
+                                                 "max-conns-per-host", 6,
+                                                 NULL);
   self->timeout_ms = CR_GATEWAY_DEFAULT_TIMEOUT * 1000;
   self->max_body = CR_GATEWAY_DEFAULT_MAX_BODY;
   self->language = cr_gateway_language_from_locale (g_get_language_names ()[0]);
@@ -194,17 +195,6 @@ cr_gateway_set_language (CrGateway  *self,
     : cr_gateway_language_from_locale (g_get_language_names ()[0]);
 }
 
-static void
-apply_tls_database (CrGateway *self)
-{
-  g_autoptr(GTlsDatabase) system = NULL;
-
-  if (self->tls_database == NULL)
-    system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  cr_soup_get (NULL)->session_set_tls_database (self->session,
-                                                self->tls_database != NULL ? self->tls_database : system);
-}
-
 void
 cr_gateway_set_tls_database (CrGateway    *self,
                              GTlsDatabase *database)
@@ -213,9 +203,15 @@ cr_gateway_set_tls_database (CrGateway    *self,
   g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
 
   /* NULL means the system's again, never "no verification". */
-  g_set_object (&self->tls_database, database);
-  if (self->session != NULL)
-    apply_tls_database (self);
+  if (database == NULL)
+    {
+      g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+      soup_session_set_tls_database (self->session, system);
+      return;
+    }
+
+  soup_session_set_tls_database (self->session, database);
 }
 
 char *
@@ -380,10 +376,9 @@ return_parsed (GTask   *task,
                GBytes  *body,
                GError **error)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   Request *req = g_task_get_task_data (task);
-  SoupMessageHeaders *headers = soup->message_get_response_headers (req->message);
-  const char *content_type = soup->message_headers_get_content_type (headers, NULL);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
   gpointer result = NULL;
   GDestroyNotify free_func = NULL;
 
@@ -431,8 +426,7 @@ static char *
 header_dup (SoupMessageHeaders *headers,
             const char         *name)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
-  const char *value = soup->message_headers_get_list (headers, name);
+  const char *value = soup_message_headers_get_list (headers, name);
 
   return value != NULL ? g_strstrip (g_strdup (value)) : NULL;
 }
@@ -440,12 +434,11 @@ header_dup (SoupMessageHeaders *headers,
 static void
 return_preflight (GTask *task)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   Request *req = g_task_get_task_data (task);
-  SoupMessageHeaders *headers = soup->message_get_response_headers (req->message);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
   CrPreflight *preflight = g_new0 (CrPreflight, 1);
 
-  preflight->status = soup->message_get_status (req->message);
+  preflight->status = soup_message_get_status (req->message);
   preflight->allow_origin = header_dup (headers, "Access-Control-Allow-Origin");
   preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
   preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
@@ -458,12 +451,11 @@ return_preflight (GTask *task)
 static void
 finish_exchange (GTask *task)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   Request *req = g_task_get_task_data (task);
   CrGateway *self = g_task_get_source_object (task);
-  SoupMessageHeaders *headers = soup->message_get_response_headers (req->message);
-  const char *content_type = soup->message_headers_get_content_type (headers, NULL);
-  guint status = soup->message_get_status (req->message);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  guint status = soup_message_get_status (req->message);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -496,7 +488,7 @@ finish_exchange (GTask *task)
   /* An oversized error page still has a status worth reporting. */
   return_error (task, cr_gateway_error_from_http (status, content_type,
                                                   req->over_limit ? NULL : body,
-                                                  soup->message_headers_get_one (headers, "Retry-After")));
+                                                  soup_message_headers_get_one (headers, "Retry-After")));
 }
 
 static void
@@ -548,13 +540,12 @@ is_redirect (guint status)
 static void
 follow_redirect (GTask *task)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   Request *req = g_task_get_task_data (task);
-  guint status = soup->message_get_status (req->message);
+  guint status = soup_message_get_status (req->message);
   const char *location;
   g_autoptr(GUri) target = NULL;
 
-  location = soup->message_headers_get_one (soup->message_get_response_headers (req->message),
+  location = soup_message_headers_get_one (soup_message_get_response_headers (req->message),
                                            "Location");
   if (location != NULL)
     target = g_uri_parse_relative (req->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
@@ -599,20 +590,19 @@ on_sent (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
   CrGateway *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  req->stream = soup->session_send_finish ((SoupSession *) source, result, &error);
+  req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (req->stream == NULL)
     {
       return_transport_error (task, error);
       return;
     }
 
-  if (is_redirect (soup->message_get_status (req->message)) && req->kind != REQUEST_PREFLIGHT)
+  if (is_redirect (soup_message_get_status (req->message)) && req->kind != REQUEST_PREFLIGHT)
     {
       follow_redirect (task);
       return;
@@ -626,55 +616,34 @@ on_sent (GObject      *source,
 static void
 send_message (GTask *task)
 {
-  const CrSoup *soup = cr_soup_get (NULL);
   Request *req = g_task_get_task_data (task);
   CrGateway *self = g_task_get_source_object (task);
   SoupMessageHeaders *headers;
 
-  req->message = soup->message_new_from_uri (req->method, req->uri);
+  req->message = soup_message_new_from_uri (req->method, req->uri);
   /* We follow redirects ourselves, so the key never leaves the origin. */
-  soup->message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
 
-  headers = soup->message_get_request_headers (req->message);
-  soup->message_headers_replace (headers, "Accept-Language", self->language);
+  headers = soup_message_get_request_headers (req->message);
+  soup_message_headers_replace (headers, "Accept-Language", self->language);
   if (req->kind == REQUEST_PREFLIGHT)
     {
       /* A browser's preflight carries no credentials. */
-      soup->message_headers_replace (headers, "Accept", "*/*");
-      soup->message_headers_replace (headers, "Origin", req->cors_origin);
-      soup->message_headers_replace (headers, "Access-Control-Request-Method", req->cors_method);
-      soup->message_headers_replace (headers, "Access-Control-Request-Headers", req->cors_headers);
+      soup_message_headers_replace (headers, "Accept", "*/*");
+      soup_message_headers_replace (headers, "Origin", req->cors_origin);
+      soup_message_headers_replace (headers, "Access-Control-Request-Method", req->cors_method);
+      soup_message_headers_replace (headers, "Access-Control-Request-Headers", req->cors_headers);
     }
   else
     {
-      soup->message_headers_replace (headers, "Authorization", self->authorization);
-      soup->message_headers_replace (headers, "Accept", "application/json");
+      soup_message_headers_replace (headers, "Authorization", self->authorization);
+      soup_message_headers_replace (headers, "Accept", "application/json");
     }
   if (req->request_body != NULL)
-    soup->message_set_request_body_from_bytes (req->message, "application/json", req->request_body);
+    soup_message_set_request_body_from_bytes (req->message, "application/json", req->request_body);
 
-  soup->session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
+  soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
                            req->cancellable, on_sent, task);
-}
-
-/* The first request loads libsoup (see cr-soup.h) and makes the session. */
-static gboolean
-ensure_session (CrGateway  *self,
-                GError    **error)
-{
-  const CrSoup *soup;
-
-  if (self->session != NULL)
-    return TRUE;
-  soup = cr_soup_get (error);
-  if (soup == NULL)
-    return FALSE;
-  self->session = g_object_new (soup->session_get_type (),
-                                "user-agent", "crazyrouter-setup/" PACKAGE_VERSION,
-                                "max-conns-per-host", 6,
-                                NULL);
-  apply_tls_database (self);
-  return TRUE;
 }
 
 static void
@@ -690,7 +659,6 @@ start_request_full (CrGateway           *self,
                     gpointer             source_tag)
 {
   g_autofree char *owned_url = url;
-  g_autoptr(GError) error = NULL;
   GTask *task;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -723,11 +691,6 @@ start_request_full (CrGateway           *self,
       return;
     }
   req->origin = g_uri_ref (req->uri);
-  if (!ensure_session (self, &error))
-    {
-      return_error (task, cr_gateway_error_new_detail (CR_GATEWAY_ERROR_NETWORK, 0, NULL, 0, error->message));
-      return;
-    }
 
   req->deadline = g_timeout_source_new (self->timeout_ms);
   g_source_set_callback (req->deadline, on_deadline, req, NULL);

@@ -16,7 +16,6 @@ struct _CrApplication
 
   CrSetupState   *state;
   GCancellable   *cancellable;
-  gboolean        bench;  /* CR_BENCH_FIRST_FRAME: report the first frame, quit */
 };
 
 G_DEFINE_FINAL_TYPE (CrApplication, cr_application, ADW_TYPE_APPLICATION)
@@ -64,34 +63,6 @@ keyring_has_key_cb (GObject      *object,
 }
 
 static void
-load_icon_theme_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      theme,
-                        GCancellable *cancellable)
-{
-  /* Any lookup loads the whole theme, under the theme's own lock. */
-  gtk_icon_theme_has_icon (theme, "go-previous-symbolic");
-}
-
-/* GtkApplication's startup adds our resource's icons to the icon theme,
- * which throws away the theme GTK began to load on a worker thread at
- * gtk_init(); the window's first icon would then load it all again on
- * the main thread (~10 ms before the first frame). So load it again on a
- * worker while the window is built, as GTK itself does. */
-static void
-preload_icon_theme (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autoptr(GTask) task = NULL;
-
-  if (display == NULL)
-    return;
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
-  g_task_run_in_thread (task, load_icon_theme_thread);
-}
-
-static void
 cr_application_startup (GApplication *app)
 {
   CrApplication *self = CR_APPLICATION (app);
@@ -102,13 +73,11 @@ cr_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (cr_application_parent_class)->startup (app);
-  preload_icon_theme ();
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
-  self->bench = g_getenv ("CR_BENCH_FIRST_FRAME") != NULL;
   settings = settings_new_if_installed ();
   self->state = cr_setup_state_new (settings);
   self->cancellable = g_cancellable_new ();
@@ -129,17 +98,6 @@ cr_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (cr_application_parent_class)->shutdown (app);
 }
 
-/* For tests/bench-startup.c: the moment the first frame is on screen
- * (CLOCK_MONOTONIC, microseconds), then quit. */
-static void
-first_frame_cb (GdkFrameClock *clock,
-                CrApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-  g_application_quit (G_APPLICATION (self));
-}
-
 static void
 cr_application_activate (GApplication *app)
 {
@@ -150,9 +108,6 @@ cr_application_activate (GApplication *app)
     window = GTK_WINDOW (cr_window_new (GTK_APPLICATION (app), self->state));
 
   gtk_window_present (window);
-  if (self->bench)
-    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                      G_CALLBACK (first_frame_cb), self);
 }
 
 static void

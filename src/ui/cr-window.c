@@ -44,16 +44,13 @@ struct _CrWindow
   AdwApplicationWindow  parent_instance;
 
   AdwToastOverlay      *toast_overlay;
-  GtkHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkWidget            *back_button;
   GtkWidget            *next_button;
-  GtkWidget            *busy_box;       /* NULL until a step first works */
+  GtkWidget            *busy_box;
   GtkWidget            *cancel_button;
   GtkSpinner           *spinner;
   GtkStack             *stack;
-  GtkMenuButton        *menu_button;
-  GMenuModel           *primary_menu;
 
   CrSetupState         *state;
   GPtrArray            *pages;        /* CrPage*, in step order */
@@ -147,29 +144,6 @@ is_last (CrWindow *self)
   return self->current + 1 == G_N_ELEMENTS (steps);
 }
 
-/* Built the first time a step works, not with the window: hidden, they
- * would still cost the first frame their class set-up, accessibility
- * objects and the tooltip's pointer query (~2 ms). */
-static void
-ensure_busy_box (CrWindow *self)
-{
-  if (self->busy_box != NULL)
-    return;
-
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Working"), -1);
-  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->cancel_button), "assistant.cancel");
-  gtk_widget_set_tooltip_text (self->cancel_button, _("Stop this step (Escape)"));
-
-  self->busy_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (self->busy_box), GTK_WIDGET (self->spinner));
-  gtk_box_append (GTK_BOX (self->busy_box), self->cancel_button);
-  /* Packed after Next, so it stands where Next stood. */
-  gtk_header_bar_pack_end (self->header_bar, self->busy_box);
-}
-
 static void
 update_header (CrWindow *self)
 {
@@ -194,13 +168,8 @@ update_header (CrWindow *self)
     gtk_widget_remove_css_class (self->next_button, "suggested-action");
 
   gtk_widget_set_visible (self->next_button, !busy);
-  if (busy)
-    ensure_busy_box (self);
-  if (self->busy_box != NULL)
-    {
-      gtk_widget_set_visible (self->busy_box, busy);
-      gtk_spinner_set_spinning (self->spinner, busy);
-    }
+  gtk_widget_set_visible (self->busy_box, busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (self->back_button, self->history->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.next",
                                  !busy && cr_page_get_complete (page));
@@ -224,7 +193,7 @@ set_busy (CrWindow     *self,
   CrPage *page = page_at (self, self->current);
   gboolean busy = cancellable != NULL;
   gboolean had_focus = focus_is_inside (self, self->next_button) ||
-                       (self->busy_box != NULL && focus_is_inside (self, self->busy_box)) ||
+                       focus_is_inside (self, self->busy_box) ||
                        focus_is_inside (self, GTK_WIDGET (page));
 
   g_set_object (&self->apply_cancellable, cancellable);
@@ -536,13 +505,13 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, busy_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, menu_button);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, primary_menu);
 
   gtk_widget_class_install_action (widget_class, "assistant.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
@@ -556,25 +525,10 @@ cr_window_class_init (CrWindowClass *klass)
                                        "assistant.cancel", NULL);
 }
 
-/* A menu button builds its whole popover (a scrolled window, a stack and a
- * button per item) as soon as it has a model: that work waits for the
- * first time the menu is opened, not the first frame. GTK 4.8 calls this
- * at every opening, and setting the model again would build it anew. */
-static void
-create_menu_cb (GtkMenuButton *button,
-                gpointer       user_data)
-{
-  CrWindow *self = CR_WINDOW (user_data);
-
-  if (gtk_menu_button_get_menu_model (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->primary_menu);
-}
-
 static void
 cr_window_init (CrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
   self->pages = g_ptr_array_sized_new (G_N_ELEMENTS (steps));
   g_ptr_array_set_size (self->pages, G_N_ELEMENTS (steps));

@@ -21,10 +21,6 @@ struct _CrWelcomePage
 {
   CrPage          parent_instance;
 
-  GtkBox         *content_box;
-  GtkWidget      *hero_box;
-  /* From cr-welcome-stored.ui, built when a key is first known to be
-   * saved: NULL until then. */
   GtkWidget      *stored_box;
   GtkLabel       *stored_label;
   GtkWidget      *check_button;
@@ -115,42 +111,6 @@ update_cursor_line (CrWelcomePage *self,
     }
 }
 
-static void check_clicked_cb (CrWelcomePage *self);
-
-static void
-ensure_stored_box (CrWelcomePage *self)
-{
-  g_autoptr(GtkBuilder) builder = NULL;
-  g_autoptr(GtkBuilderScope) scope = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->stored_box != NULL)
-    return;
-
-  scope = gtk_builder_cscope_new ();
-  gtk_builder_cscope_add_callback (GTK_BUILDER_CSCOPE (scope), check_clicked_cb);
-  builder = gtk_builder_new ();
-  gtk_builder_set_scope (builder, scope);
-  /* The signal's swapped object, as in a template. */
-  gtk_builder_set_current_object (builder, G_OBJECT (self));
-  if (!gtk_builder_add_from_resource (builder, "/com/crazyrouter/SetupAssistant/cr-welcome-stored.ui",
-                                      &error))
-    g_error ("cr-welcome-stored.ui: %s", error->message);  /* the resource is built in */
-
-#define GET(name) (gpointer) gtk_builder_get_object (builder, #name)
-  self->stored_box = GET (stored_box);
-  self->stored_label = GET (stored_label);
-  self->check_button = GET (check_button);
-  self->check_spinner = GET (check_spinner);
-  self->last_check_label = GET (last_check_label);
-  self->error_label = GET (error_label);
-  self->cursor_box = GET (cursor_box);
-  self->cursor_icon = GET (cursor_icon);
-  self->cursor_label = GET (cursor_label);
-#undef GET
-  gtk_box_insert_child_after (self->content_box, self->stored_box, self->hero_box);
-}
-
 static void
 update (CrWelcomePage *self)
 {
@@ -158,10 +118,7 @@ update (CrWelcomePage *self)
   gboolean stored = state != NULL && cr_setup_state_get_key_stored (state);
   g_autofree char *text = NULL;
 
-  if (stored)
-    ensure_stored_box (self);
-  if (self->stored_box != NULL)
-    gtk_widget_set_visible (self->stored_box, stored);
+  gtk_widget_set_visible (self->stored_box, stored);
   cr_page_set_next_label (CR_PAGE (self), stored ? _("_Set Up Again") : _("_Start"));
   /* With a key saved, checking it is the likely wish; setting up again is not. */
   cr_page_set_next_suggested (CR_PAGE (self), !stored);
@@ -221,7 +178,7 @@ key_stored_cb (CrWelcomePage *self)
 
   update (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
-      self->stored_box != NULL && gtk_widget_get_visible (self->stored_box) &&
+      gtk_widget_get_visible (self->stored_box) &&
       (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
     gtk_widget_grab_focus (self->check_button);
 }
@@ -318,7 +275,7 @@ cr_welcome_page_shown (CrPage *page)
   if (self->cursor_cancellable == NULL)
     read_cursor (self);
   update (self);
-  if (self->stored_box != NULL && gtk_widget_get_visible (self->stored_box))
+  if (gtk_widget_get_visible (self->stored_box))
     gtk_widget_grab_focus (self->check_button);
 }
 
@@ -349,8 +306,16 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-welcome-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, content_box);
-  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, hero_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, last_check_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_box);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_icon);
+  gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, cursor_label);
+  gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
 }
 
 static void
