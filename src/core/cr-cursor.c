@@ -18,6 +18,7 @@
 
 #include "cr-cursor.h"
 #include "cr-json.h"
+#include "cr-models.h"
 
 #define FACTS_FORMAT     1
 #define MAX_NAME_BYTES   256    /* a model name */
@@ -233,12 +234,16 @@ cr_cursor_model_key_slot (const char *model)
 {
   g_return_val_if_fail (model != NULL, CR_CURSOR_SLOT_OPENAI);
 
-  if (g_ascii_strncasecmp (model, "claude-", strlen ("claude-")) == 0)
-    return CR_CURSOR_SLOT_ANTHROPIC;
-  if (g_ascii_strncasecmp (model, "gemini-", strlen ("gemini-")) == 0)
-    return CR_CURSOR_SLOT_GOOGLE;
-
-  return CR_CURSOR_SLOT_OPENAI;
+  switch (cr_models_cursor_path (model))
+    {
+    case CR_MODEL_PATH_ANTHROPIC:
+      return CR_CURSOR_SLOT_ANTHROPIC;
+    case CR_MODEL_PATH_GOOGLE:
+      return CR_CURSOR_SLOT_GOOGLE;
+    case CR_MODEL_PATH_GATEWAY:
+    default:
+      return CR_CURSOR_SLOT_OPENAI;
+    }
 }
 
 static gboolean
