@@ -18,7 +18,8 @@
 /* ---- Shared sentences --------------------------------------------------- */
 
 #define FIX_KEY N_("Open Cursor Settings → Models → API Keys, paste the sk-… key into " \
-                   "OpenAI API Key, switch it on and press Verify.")
+                   "OpenAI API Key, switch it on and press Verify (called Save in newer " \
+                   "Cursor versions).")
 #define FIX_BASE_URL N_("Open Cursor Settings → Models → API Keys, switch on Override OpenAI " \
                         "Base URL and enter exactly %s.")
 #define FIX_MODEL N_("Open Cursor Settings → Models and switch %s on; if it is not listed, " \
@@ -65,7 +66,7 @@ cr_cursor_judge_key (CrCheckItem            *item,
                             "off by itself after you log in again or your plan changes, so it may well have "
                             "been on before."),
                           _("Open Cursor Settings → Models → API Keys, switch OpenAI API Key back on and "
-                            "press Verify."),
+                            "press Verify (called Save in newer Cursor versions)."),
                           "verify");
   else if (snapshot->use_openai_key == CR_CURSOR_UNKNOWN)
     cr_check_item_update (item, CR_CHECK_NEEDS_YOU,
@@ -77,7 +78,8 @@ cr_cursor_judge_key (CrCheckItem            *item,
   else
     cr_check_item_update (item, CR_CHECK_PASSED,
                           _("An OpenAI API key is saved in Cursor and switched on. This app never reads the "
-                            "key itself: Verify in Cursor tells whether it is the right one."),
+                            "key itself: Cursor’s Verify button (Save in newer versions) tells whether it is "
+                            "the right one."),
                           NULL, NULL);
 }
 

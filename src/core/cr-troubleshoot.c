@@ -14,7 +14,7 @@
 static const CrTroubleshootRow rows[] = {
   {
     "verify",
-    N_("Cursor’s Verify button reports an error"),
+    N_("Cursor’s Verify button (Save in newer versions) reports an error"),
     N_("Either the API key or the base URL is not right."),
     N_("Check the sk-… key again, and make sure the base URL is exactly https://crazyrouter.com/v1."),
   },
