@@ -1501,7 +1501,10 @@ test_cursor_model (Fixture       *f,
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "gpt-5.4 is enabled in Cursor.");
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "claude-sonnet-4-6, gemini-3-pro-preview");
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "Anthropic or Google key");
-  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "gpt-5.4");
+  /* The fix names the table's models, all of them through the gateway. */
+  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "such as gpt-5.4, gpt-5.4-mini, o4-mini.");
+  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "Claude Code");
+  g_assert_null (strstr (cr_check_item_get_fix (item (f, CR_CHECK_CURSOR_MODEL)), "claude-"));
   /* Verify goes to the OpenAI key: claude-sonnet-4-6 is never its model. */
   g_assert_cmpstr (cr_checklist_get_cursor_verify_model (f->list), ==, "gpt-5.4");
   run_result_clear (&r);

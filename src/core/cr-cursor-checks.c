@@ -12,6 +12,7 @@
 #include "cr-cursor-checks.h"
 #include "cr-endpoint.h"
 #include "cr-gateway-error.h"
+#include "cr-models.h"
 
 #define SHOWN_URL_CHARS 200
 
@@ -416,7 +417,7 @@ judge_model_enabled (Findings               *findings,
 }
 
 /* Cursor sends claude-… and gemini-… names to its own Anthropic and Google
- * key slots, whatever the OpenAI override says. */
+ * key slots, whatever the OpenAI override says (cr-models' table). */
 static void
 judge_model_slots (Findings               *findings,
                    const CrCursorSnapshot *snapshot,
@@ -424,6 +425,8 @@ judge_model_slots (Findings               *findings,
 {
   g_autoptr(GPtrArray) elsewhere = g_ptr_array_new ();
   g_autofree char *names = NULL;
+  g_autofree char *recommended = NULL;
+  g_autofree char *use = NULL;
 
   if (cr_cursor_model_key_slot (model) != CR_CURSOR_SLOT_OPENAI)
     g_ptr_array_add (elsewhere, (gpointer) model);
@@ -437,12 +440,16 @@ judge_model_slots (Findings               *findings,
 
   g_ptr_array_add (elsewhere, NULL);
   names = g_strjoinv (", ", (char **) elsewhere->pdata);
+  recommended = cr_models_recommended_list ();
+  use = g_strdup_printf (_("For your gateway, use models whose names Cursor sends to the OpenAI key, "
+                           "such as %s."), recommended);
   findings_add (findings, CR_CHECK_WARNING, "custom-models",
                 g_strdup_printf (_("Cursor sends models whose names begin with “claude-” or “gemini-” "
                                    "(%s) to its own Anthropic or Google key, not to the OpenAI base URL, "
                                    "so they do not go through your gateway."), names),
-                g_strdup (_("For your gateway, use models whose names Cursor sends to the OpenAI key, "
-                            "such as gpt-5.4.")));
+                g_strjoin (" ", use,
+                           _("For Claude models through your gateway, use another tool, such as Claude Code."),
+                           NULL));
 }
 
 void

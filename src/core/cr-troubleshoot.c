@@ -51,7 +51,7 @@ static const CrTroubleshootRow rows[] = {
   {
     "custom-models",
     N_("Models other than the first one behave strangely"),
-    N_("Cursor’s support for custom OpenAI-compatible addresses is not yet reliable for every model."),
+    N_("Cursor’s support for custom OpenAI-compatible addresses is not yet reliable for every model, and Cursor sends names beginning with claude- or gemini- to its own Anthropic or Google key, not through Crazyrouter."),
     N_("Make gpt-5.4 work first, then try other models one at a time."),
   },
   {
