@@ -1318,6 +1318,8 @@ test_cursor_toggle_off (Fixture       *f,
   assert_detail_contains (f, CR_CHECK_CURSOR_KEY, "switch is off");
   assert_detail_contains (f, CR_CHECK_CURSOR_KEY, "log in again or your plan changes");
   assert_fix_contains (f, CR_CHECK_CURSOR_KEY, "switch OpenAI API Key back on");
+  /* Newer Cursor builds label the button Save. */
+  assert_fix_contains (f, CR_CHECK_CURSOR_KEY, "press Verify (called Save in newer Cursor versions)");
   assert_item (f, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_PASSED, NULL);
   /* The gateway would answer, but Cursor's button cannot work like this. */
   assert_item (f, CR_CHECK_CURSOR_VERIFY, CR_CHECK_WARNING, "verify");
@@ -1329,6 +1331,7 @@ test_cursor_toggle_off (Fixture       *f,
   run_and_wait (f, &r);
   assert_item (f, CR_CHECK_CURSOR_KEY, CR_CHECK_FAILED, "verify");
   assert_detail_contains (f, CR_CHECK_CURSOR_KEY, "no OpenAI API key");
+  assert_fix_contains (f, CR_CHECK_CURSOR_KEY, "press Verify (called Save in newer Cursor versions)");
   assert_key_never_shown (f, CR_TEST_TOKEN_GOOD);
   run_result_clear (&r);
 }
@@ -1498,7 +1501,10 @@ test_cursor_model (Fixture       *f,
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "gpt-5.4 is enabled in Cursor.");
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "claude-sonnet-4-6, gemini-3-pro-preview");
   assert_detail_contains (f, CR_CHECK_CURSOR_MODEL, "Anthropic or Google key");
-  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "gpt-5.4");
+  /* The fix names the table's models, all of them through the gateway. */
+  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "such as gpt-5.4, gpt-5.4-mini, o4-mini.");
+  assert_fix_contains (f, CR_CHECK_CURSOR_MODEL, "Claude Code");
+  g_assert_null (strstr (cr_check_item_get_fix (item (f, CR_CHECK_CURSOR_MODEL)), "claude-"));
   /* Verify goes to the OpenAI key: claude-sonnet-4-6 is never its model. */
   g_assert_cmpstr (cr_checklist_get_cursor_verify_model (f->list), ==, "gpt-5.4");
   run_result_clear (&r);

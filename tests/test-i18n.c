@@ -169,7 +169,7 @@ without_verbatim (const char *text)
     verbatim = g_regex_new ("https?://\\S+|[a-z0-9.-]+\\.com(/\\S*)?|sk-\\S*|/v1\\S*"
                             "|(gpt|claude|gemini)-[A-Za-z0-9.-]+"
                             "|Cursor Settings|Override OpenAI Base URL|OpenAI API Key|API Keys?"
-                            "|\\+ Add model|Models|Verify|Crazyrouter|Cursor|OpenAI|Anthropic|Google"
+                            "|\\+ Add model|Models|Verify|Crazyrouter|Cursor|OpenAI|Anthropic|Google|Claude Code"
                             "|Authorization|Content-Type|new-api|CORS|POST|HTTP|JSON|Tab"
                             "|\\(request id: [^)]*\\)",
                             G_REGEX_OPTIMIZE, 0, NULL);

@@ -1,4 +1,5 @@
-/* test-pages.c: steps 5–8 in the real window, against the loopback gateway
+/* test-pages.c: the token advice and steps 5–8 in the real window, against
+ * the loopback gateway
  *
  * Runs under headless-run.sh: Xvfb, a private D-Bus session with an
  * unlocked gnome-keyring, and the loopback test gateway. Each step is also
@@ -22,8 +23,10 @@
 #include "cr-keyring.h"
 #include "cr-keyring-page.h"
 #include "cr-model-page.h"
+#include "cr-models.h"
 #include "cr-test-gateway.h"
 #include "cr-test-ui.h"
+#include "cr-token-page.h"
 #include "cr-troubleshoot-view.h"
 #include "cr-window.h"
 
@@ -169,6 +172,52 @@ assert_key_not_shown (GtkWidget  *widget,
   g_assert_null (strstr (text->str, key));
 }
 
+/* ---- step 2: the token ---- */
+
+static gboolean
+has_check_button (GtkWidget *widget)
+{
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_check_button (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* Cursor calls from its own servers: no IP restriction, and no question
+ * about where this computer connects from; the allowlist names only
+ * models Cursor sends through Crazyrouter. */
+static void
+test_token_advice (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char * const *recommended = cr_models_recommended ();
+  g_autofree char *allow = g_strdup_printf ("Allow only %s and %s to begin with", recommended[0], recommended[1]);
+  g_autoptr(GString) text = g_string_new (NULL);
+  AdwActionRow *ip_row;
+  CrPage *token;
+
+  go_to (f, "token");
+  token = cr_window_get_page (f->window);
+  ip_row = cr_test_ui_child (token, CR_TYPE_TOKEN_PAGE, "ip_row");
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (ip_row)), ==, "Leave IP restriction off");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ip_row), "from its own servers"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ip_row), "neither fixed nor published"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ip_row), "scripts or CI"));
+  g_assert_false (has_check_button (GTK_WIDGET (token)));
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (token, CR_TYPE_TOKEN_PAGE, "allowlist_row")), ==,
+                   allow);
+  collect_text (GTK_WIDGET (token), text);
+  g_assert_null (strstr (text->str, "claude"));
+  g_assert_null (strstr (text->str, "gemini"));
+  g_assert_null (strstr (text->str, "connect from"));
+  g_assert_null (strstr (text->str, "office’s public"));
+  save_pngs (f, "token");
+}
+
 /* ---- step 5: the model ---- */
 
 static GtkCheckButton *
@@ -198,6 +247,25 @@ model_radio (Fixture    *f,
   return NULL;
 }
 
+/* The title of the folded row @model is in, or NULL for a row of its own. */
+static const char *
+model_group (Fixture    *f,
+             const char *model)
+{
+  GtkWidget *expander = gtk_widget_get_ancestor (GTK_WIDGET (model_radio (f, model)), ADW_TYPE_EXPANDER_ROW);
+
+  return expander != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)) : NULL;
+}
+
+static const char *
+model_subtitle (Fixture    *f,
+                const char *model)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (model_radio (f, model)), ADW_TYPE_ACTION_ROW);
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
 static const char *
 test_view (Fixture *f)
 {
@@ -218,7 +286,12 @@ test_model_baseline (Fixture       *f,
   baseline = model_radio (f, CR_DEFAULT_MODEL);
   g_assert_nonnull (baseline);
   g_assert_true (gtk_check_button_get_active (baseline));
+  /* Allowed, but not a next step: Cursor sends it to its Anthropic key. */
   g_assert_nonnull (model_radio (f, "claude-sonnet-4-6"));
+  g_assert_cmpstr (model_group (f, "claude-sonnet-4-6"), ==, "Not through Crazyrouter in Cursor");
+  g_assert_nonnull (strstr (model_subtitle (f, "claude-sonnet-4-6"), "own Anthropic key"));
+  g_assert_nonnull (strstr (gtk_label_get_text (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "other_slots_label")),
+                            "Claude Code"));
   g_assert_false (gtk_widget_get_visible (cr_test_ui_child (model, CR_TYPE_MODEL_PAGE, "warning_group")));
   g_assert_cmpstr (test_view (f), ==, "idle");
   g_assert_true (cr_test_ui_next_enabled (f->window));
@@ -261,6 +334,49 @@ test_model_next_tests (Fixture       *f,
 
     g_assert_nonnull (strstr (text, "\"claude-sonnet-4-6\""));
   }
+}
+
+/* Every model offered as a next step goes through Crazyrouter in Cursor;
+ * the others are folded apart, each saying where Cursor sends it. */
+static void
+test_model_recommended (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char * const *recommended = cr_models_recommended ();
+
+  /* Models not known yet: the table's recommendations, in order. */
+  go_to (f, "model");
+  for (guint i = 0; recommended[i] != NULL; i++)
+    {
+      g_assert_nonnull (model_radio (f, recommended[i]));
+      g_assert_null (model_group (f, recommended[i]));
+      g_assert_true (cr_models_through_gateway (recommended[i]));
+    }
+  g_assert_true (gtk_check_button_get_active (model_radio (f, CR_DEFAULT_MODEL)));
+  g_assert_null (model_radio (f, "claude-sonnet-4-6"));
+
+  /* A token without an allowlist offers everything. */
+  verify_token (f, CR_TEST_TOKEN_WIDE);
+  go_to (f, "welcome");
+  go_to (f, "model");
+  g_assert_null (model_group (f, CR_DEFAULT_MODEL));
+  g_assert_cmpstr (model_group (f, "gpt-4o-mini"), ==, "More models");
+  g_assert_cmpstr (model_group (f, "deepseek-chat"), ==, "More models");
+  g_assert_cmpstr (model_group (f, "claude-sonnet-4-6"), ==, "Not through Crazyrouter in Cursor");
+  g_assert_cmpstr (model_group (f, "gemini-3-pro-preview"), ==, "Not through Crazyrouter in Cursor");
+  g_assert_nonnull (strstr (model_subtitle (f, "gemini-3-pro-preview"), "own Google key"));
+  /* Those that go through Crazyrouter come first. */
+  {
+    GtkWidget *more = gtk_widget_get_ancestor (GTK_WIDGET (model_radio (f, "gpt-4o-mini")), ADW_TYPE_EXPANDER_ROW);
+    GtkWidget *elsewhere = gtk_widget_get_ancestor (GTK_WIDGET (model_radio (f, "claude-sonnet-4-6")),
+                                                    ADW_TYPE_EXPANDER_ROW);
+    GtkWidget *row = more;
+
+    while (row != NULL && row != elsewhere)
+      row = gtk_widget_get_next_sibling (row);
+    g_assert_true (row == elsewhere);
+  }
+  save_pngs (f, "model-wide");
 }
 
 static void
@@ -692,6 +808,11 @@ test_cursor_steps (Fixture       *f,
                             cr_test_gateway_get_base_url (f->gateway)));
   g_assert_nonnull (strstr (adw_preferences_row_get_title (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "model_row")),
                             "claude-sonnet-4-6"));
+  /* Chosen earlier, but Cursor would not send it through Crazyrouter. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "model_row")),
+                            "own Anthropic key"));
+  g_assert_cmpstr (adw_preferences_row_get_title (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "verify_row")), ==,
+                   "Press Verify or Save");
   assert_key_not_shown (GTK_WIDGET (cursor), CR_TEST_TOKEN_GOOD);
 
   cr_test_ui_click (cr_test_ui_child (cursor, CR_TYPE_CURSOR_PAGE, "copy_url_button"));
@@ -1058,7 +1179,9 @@ main (int   argc,
   app = cr_test_ui_new_app ("com.crazyrouter.SetupAssistant.TestPages");
 
 #define ADD(path, func) g_test_add ("/pages/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("token/advice", test_token_advice);
   ADD ("model/baseline", test_model_baseline);
+  ADD ("model/recommended", test_model_recommended);
   ADD ("model/next-tests", test_model_next_tests);
   ADD ("model/baseline-not-allowed", test_model_baseline_not_allowed);
   ADD ("model/refused", test_model_refused);

@@ -12,13 +12,15 @@
 #include "cr-cursor-checks.h"
 #include "cr-endpoint.h"
 #include "cr-gateway-error.h"
+#include "cr-models.h"
 
 #define SHOWN_URL_CHARS 200
 
 /* ---- Shared sentences --------------------------------------------------- */
 
 #define FIX_KEY N_("Open Cursor Settings → Models → API Keys, paste the sk-… key into " \
-                   "OpenAI API Key, switch it on and press Verify.")
+                   "OpenAI API Key, switch it on and press Verify (called Save in newer " \
+                   "Cursor versions).")
 #define FIX_BASE_URL N_("Open Cursor Settings → Models → API Keys, switch on Override OpenAI " \
                         "Base URL and enter exactly %s.")
 #define FIX_MODEL N_("Open Cursor Settings → Models and switch %s on; if it is not listed, " \
@@ -65,7 +67,7 @@ cr_cursor_judge_key (CrCheckItem            *item,
                             "off by itself after you log in again or your plan changes, so it may well have "
                             "been on before."),
                           _("Open Cursor Settings → Models → API Keys, switch OpenAI API Key back on and "
-                            "press Verify."),
+                            "press Verify (called Save in newer Cursor versions)."),
                           "verify");
   else if (snapshot->use_openai_key == CR_CURSOR_UNKNOWN)
     cr_check_item_update (item, CR_CHECK_NEEDS_YOU,
@@ -77,7 +79,8 @@ cr_cursor_judge_key (CrCheckItem            *item,
   else
     cr_check_item_update (item, CR_CHECK_PASSED,
                           _("An OpenAI API key is saved in Cursor and switched on. This app never reads the "
-                            "key itself: Verify in Cursor tells whether it is the right one."),
+                            "key itself: Cursor’s Verify button (Save in newer versions) tells whether it is "
+                            "the right one."),
                           NULL, NULL);
 }
 
@@ -414,7 +417,7 @@ judge_model_enabled (Findings               *findings,
 }
 
 /* Cursor sends claude-… and gemini-… names to its own Anthropic and Google
- * key slots, whatever the OpenAI override says. */
+ * key slots, whatever the OpenAI override says (cr-models' table). */
 static void
 judge_model_slots (Findings               *findings,
                    const CrCursorSnapshot *snapshot,
@@ -422,6 +425,8 @@ judge_model_slots (Findings               *findings,
 {
   g_autoptr(GPtrArray) elsewhere = g_ptr_array_new ();
   g_autofree char *names = NULL;
+  g_autofree char *recommended = NULL;
+  g_autofree char *use = NULL;
 
   if (cr_cursor_model_key_slot (model) != CR_CURSOR_SLOT_OPENAI)
     g_ptr_array_add (elsewhere, (gpointer) model);
@@ -435,12 +440,16 @@ judge_model_slots (Findings               *findings,
 
   g_ptr_array_add (elsewhere, NULL);
   names = g_strjoinv (", ", (char **) elsewhere->pdata);
+  recommended = cr_models_recommended_list ();
+  use = g_strdup_printf (_("For your gateway, use models whose names Cursor sends to the OpenAI key, "
+                           "such as %s."), recommended);
   findings_add (findings, CR_CHECK_WARNING, "custom-models",
                 g_strdup_printf (_("Cursor sends models whose names begin with “claude-” or “gemini-” "
                                    "(%s) to its own Anthropic or Google key, not to the OpenAI base URL, "
                                    "so they do not go through your gateway."), names),
-                g_strdup (_("For your gateway, use models whose names Cursor sends to the OpenAI key, "
-                            "such as gpt-5.4.")));
+                g_strjoin (" ", use,
+                           _("For Claude models through your gateway, use another tool, such as Claude Code."),
+                           NULL));
 }
 
 void

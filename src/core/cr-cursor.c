@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-cursor-private.h"
+#include "cr-models.h"
 
 /* ---- The snapshot ---------------------------------------------------- */
 
@@ -162,12 +163,16 @@ cr_cursor_model_key_slot (const char *model)
 {
   g_return_val_if_fail (model != NULL, CR_CURSOR_SLOT_OPENAI);
 
-  if (g_ascii_strncasecmp (model, "claude-", strlen ("claude-")) == 0)
-    return CR_CURSOR_SLOT_ANTHROPIC;
-  if (g_ascii_strncasecmp (model, "gemini-", strlen ("gemini-")) == 0)
-    return CR_CURSOR_SLOT_GOOGLE;
-
-  return CR_CURSOR_SLOT_OPENAI;
+  switch (cr_models_cursor_path (model))
+    {
+    case CR_MODEL_PATH_ANTHROPIC:
+      return CR_CURSOR_SLOT_ANTHROPIC;
+    case CR_MODEL_PATH_GOOGLE:
+      return CR_CURSOR_SLOT_GOOGLE;
+    case CR_MODEL_PATH_GATEWAY:
+    default:
+      return CR_CURSOR_SLOT_OPENAI;
+    }
 }
 
 static gboolean

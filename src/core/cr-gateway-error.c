@@ -74,7 +74,7 @@ static const CodeText code_texts[] = {
   [CR_GATEWAY_ERROR_IP_NOT_ALLOWED] = {
     N_("This key may not be used from this network"),
     N_("The token has an IP restriction, and this computer's public address is not on its list."),
-    N_("Add this network's address to the token's IP list in Crazyrouter, or remove the restriction: laptops often change address."),
+    N_("Remove the token's IP restriction in Crazyrouter: Cursor calls Crazyrouter from its own servers, whose addresses are neither fixed nor published."),
   },
   [CR_GATEWAY_ERROR_QUOTA] = {
     N_("Not enough quota left"),

@@ -14,7 +14,7 @@
 static const CrTroubleshootRow rows[] = {
   {
     "verify",
-    N_("Cursor’s Verify button reports an error"),
+    N_("Cursor’s Verify button (Save in newer versions) reports an error"),
     N_("Either the API key or the base URL is not right."),
     N_("Check the sk-… key again, and make sure the base URL is exactly https://crazyrouter.com/v1."),
   },
@@ -51,7 +51,7 @@ static const CrTroubleshootRow rows[] = {
   {
     "custom-models",
     N_("Models other than the first one behave strangely"),
-    N_("Cursor’s support for custom OpenAI-compatible addresses is not yet reliable for every model."),
+    N_("Cursor’s support for custom OpenAI-compatible addresses is not yet reliable for every model, and Cursor sends names beginning with claude- or gemini- to its own Anthropic or Google key, not through Crazyrouter."),
     N_("Make gpt-5.4 work first, then try other models one at a time."),
   },
   {

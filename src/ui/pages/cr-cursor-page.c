@@ -11,6 +11,7 @@
 
 #include "cr-key.h"
 #include "cr-cursor-page.h"
+#include "cr-models.h"
 
 #define CLIPBOARD_CLEAR_SECONDS 30
 
@@ -145,6 +146,9 @@ cr_cursor_page_shown (CrPage *page)
   g_autofree char *masked = has_key ? cr_key_mask (cr_setup_state_get_key (state)) : NULL;
   g_autofree char *url = NULL;
   g_autofree char *model_title = NULL;
+  g_autofree char *model_note = NULL;
+  g_autofree char *uneven = NULL;
+  g_autofree char *other_slots = NULL;
   g_autofree char *other_note = NULL;
 
   adw_action_row_set_subtitle (self->key_row,
@@ -158,9 +162,16 @@ cr_cursor_page_shown (CrPage *page)
     model = CR_DEFAULT_MODEL;
   model_title = g_strdup_printf (_("Enable one model: %s"), model);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->model_row), model_title);
+  /* A model chosen earlier that Cursor would not send through Crazyrouter. */
+  model_note = cr_models_through_gateway (model) ? NULL : cr_models_note (model);
+  adw_action_row_set_subtitle (self->model_row,
+                               model_note != NULL ? model_note
+                                                  : _("Only this one for now. Add others once the first chat works."));
 
-  other_note = g_strdup_printf (_("Cursor’s support for custom models is still uneven. Get %s working first, then add one model at a time."),
-                                CR_DEFAULT_MODEL);
+  uneven = g_strdup_printf (_("Cursor’s support for custom models is still uneven. Get %s working first, then add one model at a time."),
+                            CR_DEFAULT_MODEL);
+  other_slots = cr_models_explain_other_slots ();
+  other_note = g_strjoin (" ", uneven, other_slots, NULL);
   adw_action_row_set_subtitle (self->other_models_row, other_note);
 }
 

@@ -3,6 +3,8 @@
  * The guide's advice is to get one known-good model working before adding
  * others, so gpt-5.4 is preselected and marked, the others say "later", and
  * the step is done only when the chosen model has answered a real request.
+ * Which models come next, and which ones Cursor would not send through
+ * Crazyrouter at all, is cr-models' table, not this page's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-model-page.h"
+#include "cr-models.h"
 
 /* Longest model id we show; the server chooses them. */
 #define MODEL_ID_MAX_CHARS 80
@@ -25,6 +28,7 @@ struct _CrModelPage
   GtkLabel            *warning_text;
   GtkWidget           *models_group;
   GtkListBox          *model_list;
+  GtkLabel            *other_slots_label;
   GtkStack            *test_stack;
   GtkWidget           *test_button;
   GtkSpinner          *test_spinner;
@@ -61,36 +65,6 @@ struct _CrModelPage
 };
 
 G_DEFINE_FINAL_TYPE (CrModelPage, cr_model_page, CR_TYPE_PAGE)
-
-/* The guide's order: the baseline, then the two to add once it works. */
-static const char * const recommended[] = {
-  CR_DEFAULT_MODEL,
-  "claude-sonnet-4-6",
-  "gemini-3-pro-preview",
-};
-
-static char *
-model_note (const char *id)
-{
-  if (g_str_equal (id, CR_DEFAULT_MODEL))
-    return g_strdup (_("The known-good baseline for Cursor"));
-  if (g_str_equal (id, "claude-sonnet-4-6"))
-    return g_strdup_printf (_("Strong for longer code and explanations. Add after %s works"),
-                            CR_DEFAULT_MODEL);
-  if (g_str_equal (id, "gemini-3-pro-preview"))
-    return g_strdup_printf (_("A second path to compare with. Add after %s works"),
-                            CR_DEFAULT_MODEL);
-  return NULL;
-}
-
-static gboolean
-is_recommended (const char *id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (recommended); i++)
-    if (g_str_equal (id, recommended[i]))
-      return TRUE;
-  return FALSE;
-}
 
 static gboolean
 test_is_running (CrModelPage *self)
@@ -357,7 +331,7 @@ model_row_new (CrModelPage *self,
                const char  *id)
 {
   g_autofree char *title = cr_text_sanitize (id, -1, MODEL_ID_MAX_CHARS);
-  g_autofree char *note = model_note (id);
+  g_autofree char *note = cr_models_note (id);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
 
@@ -445,35 +419,55 @@ clear_models (CrModelPage *self)
   g_ptr_array_set_size (self->radios, 0);
 }
 
-/* Recommended models first, in the guide's order; the rest folded away,
- * since a token without an allowlist can offer dozens. */
+/* One folded row for the models of @models that are not recommended and
+ * do (or do not) go through the gateway; NULL when there are none. */
+static GtkWidget *
+fold_models (CrModelPage *self,
+             GPtrArray   *models,
+             gboolean     through_gateway,
+             guint       *n_folded)
+{
+  GtkWidget *expander = NULL;
+
+  *n_folded = 0;
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    {
+      CrModel *model = g_ptr_array_index (models, i);
+
+      if (model->id == NULL || cr_models_is_recommended (model->id)
+          || cr_models_through_gateway (model->id) != through_gateway)
+        continue;
+      if (expander == NULL)
+        {
+          expander = adw_expander_row_new ();
+          gtk_list_box_append (self->model_list, expander);
+        }
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), model_row_new (self, model->id));
+      (*n_folded)++;
+    }
+
+  return expander;
+}
+
+/* Recommended models first, in the table's order; the rest folded away,
+ * since a token without an allowlist can offer dozens, and the models
+ * Cursor would not send through Crazyrouter last, apart. */
 static void
 fill_models (CrModelPage *self,
              GPtrArray   *models)
 {
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
-  GtkWidget *more = NULL;
-  guint n_more = 0;
+  const char * const *recommended = cr_models_recommended ();
+  GtkWidget *more;
+  GtkWidget *elsewhere;
+  guint n_more;
+  guint n_elsewhere;
 
-  for (guint i = 0; i < G_N_ELEMENTS (recommended); i++)
+  for (guint i = 0; recommended[i] != NULL; i++)
     if (models == NULL || cr_setup_state_model_allowed (state, recommended[i]))
       gtk_list_box_append (self->model_list, model_row_new (self, recommended[i]));
 
-  for (guint i = 0; models != NULL && i < models->len; i++)
-    {
-      CrModel *model = g_ptr_array_index (models, i);
-
-      if (model->id == NULL || is_recommended (model->id))
-        continue;
-      if (more == NULL)
-        {
-          more = adw_expander_row_new ();
-          gtk_list_box_append (self->model_list, more);
-        }
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (more), model_row_new (self, model->id));
-      n_more++;
-    }
-
+  more = fold_models (self, models, TRUE, &n_more);
   if (more != NULL)
     {
       g_autofree char *subtitle = NULL;
@@ -484,6 +478,19 @@ fill_models (CrModelPage *self,
                                             n_more),
                                   n_more, CR_DEFAULT_MODEL);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (more), subtitle);
+    }
+
+  elsewhere = fold_models (self, models, FALSE, &n_elsewhere);
+  if (elsewhere != NULL)
+    {
+      g_autofree char *subtitle = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (elsewhere), _("Not through Crazyrouter in Cursor"));
+      subtitle = g_strdup_printf (ngettext ("%u model that Cursor sends to its own Anthropic or Google key",
+                                            "%u models that Cursor sends to its own Anthropic or Google key",
+                                            n_elsewhere),
+                                  n_elsewhere);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (elsewhere), subtitle);
     }
 }
 
@@ -676,6 +683,7 @@ cr_model_page_class_init (CrModelPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_text);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, models_group);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, model_list);
+  gtk_widget_class_bind_template_child (widget_class, CrModelPage, other_slots_label);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, test_stack);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, test_button);
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, test_spinner);
@@ -697,6 +705,8 @@ cr_model_page_class_init (CrModelPageClass *klass)
 static void
 cr_model_page_init (CrModelPage *self)
 {
+  g_autofree char *other_slots = cr_models_explain_other_slots ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->radios = g_ptr_array_new ();
   self->radio_group = GTK_CHECK_BUTTON (g_object_ref_sink (gtk_check_button_new ()));
@@ -704,4 +714,5 @@ cr_model_page_init (CrModelPage *self)
   cr_page_set_id (CR_PAGE (self), "model");
   cr_page_set_title (CR_PAGE (self), _("Choose a Model"));
   cr_page_set_complete (CR_PAGE (self), FALSE);
+  gtk_label_set_text (self->other_slots_label, other_slots);
 }

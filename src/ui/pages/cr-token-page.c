@@ -9,31 +9,42 @@
 
 #include <glib/gi18n.h>
 
+#include "cr-models.h"
 #include "cr-token-page.h"
 
 #define TOKENS_URL "https://crazyrouter.com/console/token"
 
 struct _CrTokenPage
 {
-  CrPage          parent_instance;
+  CrPage        parent_instance;
 
-  GtkCheckButton *laptop_check;
-  GtkLabel       *advice_label;
+  AdwActionRow *allowlist_row;
+  AdwActionRow *ip_row;
 };
 
 G_DEFINE_FINAL_TYPE (CrTokenPage, cr_token_page, CR_TYPE_PAGE)
 
+/* The baseline and the next model that really goes through the override. */
 static void
-choice_changed_cb (CrTokenPage *self)
+show_allowlist (CrTokenPage *self)
 {
-  if (gtk_check_button_get_active (self->laptop_check))
-    gtk_label_set_text (self->advice_label,
-                        _("Leave IP restriction off. Your address changes with every network, "
-                          "and Crazyrouter would refuse the key each time it does."));
-  else
-    gtk_label_set_text (self->advice_label,
-                        _("Restrict the token to your office’s public (egress) IP address; your "
-                          "network administrator knows it. Requests from anywhere else are refused."));
+  const char * const *models = cr_models_recommended ();
+  g_autofree char *text = g_strdup_printf (_("Allow only %s and %s to begin with"), models[0], models[1]);
+
+  adw_action_row_set_subtitle (self->allowlist_row, text);
+}
+
+/* The guide's "consider it on fixed office networks" is for tokens used
+ * from that network; Cursor's requests never come from it. */
+static void
+show_ip_advice (CrTokenPage *self)
+{
+  g_autofree char *text = g_strjoin (" ",
+                                     _("Cursor calls Crazyrouter from its own servers, whose addresses are neither fixed nor published, so a token tied to an address fails inside Cursor even when every check on this computer passes."),
+                                     _("An IP restriction suits tokens used straight from a fixed network, such as scripts or CI, not Cursor’s."),
+                                     NULL);
+
+  adw_action_row_set_subtitle (self->ip_row, text);
 }
 
 static void
@@ -109,9 +120,8 @@ cr_token_page_class_init (CrTokenPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-token-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrTokenPage, laptop_check);
-  gtk_widget_class_bind_template_child (widget_class, CrTokenPage, advice_label);
-  gtk_widget_class_bind_template_callback (widget_class, choice_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, CrTokenPage, allowlist_row);
+  gtk_widget_class_bind_template_child (widget_class, CrTokenPage, ip_row);
   gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
 }
 
@@ -122,5 +132,6 @@ cr_token_page_init (CrTokenPage *self)
 
   cr_page_set_title (CR_PAGE (self), _("Create a Token"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
-  choice_changed_cb (self);
+  show_allowlist (self);
+  show_ip_advice (self);
 }
