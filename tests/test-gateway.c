@@ -254,6 +254,109 @@ test_chat_reply (Fixture       *f,
   g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, "/v1/chat/completions"), ==, 1);
 }
 
+/* Cursor 3.x's Responses-API body: stock new-api refuses it, as it does
+ * Cursor's own; a gateway that takes it answers a stream. */
+static void
+test_cursor_shape (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrChatResult) result = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GBytes *body;
+  JsonObject *request;
+  GPtrArray *sent;
+
+  cr_gateway_cursor_shape_async (f->client, "gpt-5.4", NULL, on_done, &async);
+  result = cr_gateway_cursor_shape_finish (f->client, await (&async), &error);
+  g_assert_null (result);
+  g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_HTTP);
+  g_assert_cmpuint (cr_gateway_error_get_status (error), ==, 400);
+  g_assert_true (g_str_has_prefix (cr_gateway_error_get_server_message (error), "field messages is required"));
+
+  /* What was sent is Cursor's shape: input, no messages, streamed. */
+  body = cr_test_gateway_get_last_body (f->gateway);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                             NULL));
+  request = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (request, "input"));
+  g_assert_false (json_object_has_member (request, "messages"));
+  g_assert_true (json_object_get_boolean_member (request, "stream"));
+  g_assert_true (json_object_has_member (request, "reasoning"));
+
+  g_clear_error (&error);
+  g_clear_object (&async);
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_RESPONSES_BODY_OK);
+  cr_gateway_cursor_shape_async (f->client, "gpt-5.4", NULL, on_done, &async);
+  result = cr_gateway_cursor_shape_finish (f->client, await (&async), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->reply, ==, "ok");
+
+  /* Both are on record as ours: streamed, settled. */
+  sent = cr_gateway_get_sent_requests (f->client);
+  g_assert_cmpuint (sent->len, ==, 2);
+  for (guint i = 0; i < sent->len; i++)
+    {
+      CrSentRequest *request_sent = g_ptr_array_index (sent, i);
+
+      g_assert_cmpstr (request_sent->model, ==, "gpt-5.4");
+      g_assert_true (request_sent->streamed);
+      g_assert_cmpint (request_sent->settled_at, >=, request_sent->sent_at);
+      g_assert_cmpint (request_sent->sent_at, >, 0);
+    }
+}
+
+/* The public status page: quota per dollar, asked without the key. */
+static void
+test_quota_per_unit (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+
+  cr_gateway_quota_per_unit_async (f->client, NULL, on_done, &async);
+  g_assert_cmpint (cr_gateway_quota_per_unit_finish (f->client, await (&async), &error), ==, 500000);
+  g_assert_no_error (error);
+  g_assert_null (cr_test_gateway_get_last_header (f->gateway, "Authorization"));
+  g_assert_cmpuint (cr_test_gateway_count_path (f->gateway, "/api/status"), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_get_critical_count (f->gateway), ==, 0);
+}
+
+/* new-api's critical limit: past 20 reads in 20 minutes, a 429 with an
+ * empty body (older) or a message (newer), and no Retry-After. */
+static void
+test_critical_limit (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint style = 0; style < 2; style++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) async = NULL;
+      g_autoptr(GPtrArray) logs = NULL;
+
+      /* The first round's two allowed reads still count in the second. */
+      cr_test_gateway_set_critical_limit (f->gateway, style == 0 ? 2 : 4, style == 1);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(GAsyncResult) ok = NULL;
+          g_autoptr(GPtrArray) read = NULL;
+
+          cr_gateway_token_logs_async (f->client, NULL, on_done, &ok);
+          read = cr_gateway_token_logs_finish (f->client, await (&ok), &error);
+          g_assert_no_error (error);
+        }
+      cr_gateway_token_logs_async (f->client, NULL, on_done, &async);
+      logs = cr_gateway_token_logs_finish (f->client, await (&async), &error);
+      g_assert_null (logs);
+      g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_RATE_LIMITED);
+      g_assert_cmpuint (cr_gateway_error_get_retry_after (error), ==, 0);
+      if (style == 1)
+        g_assert_nonnull (strstr (cr_gateway_error_get_server_message (error), "maximum 20 requests"));
+    }
+  g_assert_cmpuint (cr_test_gateway_get_critical_count (f->gateway), ==, 6);
+}
+
 static void
 test_chat_latency (Fixture       *f,
                    gconstpointer  data)
@@ -1273,6 +1376,9 @@ main (int   argc,
   ADD ("/gateway/models/allowlist", test_models_allowlist);
   ADD ("/gateway/chat/reply", test_chat_reply);
   ADD ("/gateway/chat/latency", test_chat_latency);
+  ADD ("/gateway/chat/cursor-shape", test_cursor_shape);
+  ADD ("/gateway/status/quota-per-unit", test_quota_per_unit);
+  ADD ("/gateway/logs/critical-limit", test_critical_limit);
   ADD ("/gateway/chat/stream-answer", test_chat_stream_answer);
   ADD ("/gateway/usage", test_usage);
   ADD ("/gateway/logs/show-chat", test_logs_show_chat);

@@ -17,15 +17,6 @@
 #define STALE_S          (24 * 60 * 60)
 #define SHOWN_CHARS      300
 
-void
-cr_sent_request_free (CrSentRequest *request)
-{
-  if (request == NULL)
-    return;
-  g_free (request->model);
-  g_free (request);
-}
-
 static gboolean
 explains (const CrSentRequest *ours,
           const CrLogEntry    *entry,

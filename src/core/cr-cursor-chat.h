@@ -13,22 +13,9 @@
 #include <glib.h>
 
 #include "cr-check-item.h"
-#include "cr-gateway-error.h"
-#include "cr-gateway-parse.h"
+#include "cr-gateway.h"
 
 G_BEGIN_DECLS
-
-/* A chat request this app sent with the key: the log entry it left is
- * ours, not Cursor's. Times are Unix seconds. */
-typedef struct {
-  gint64    sent_at;
-  gint64    settled_at;   /* 0 while it is out */
-  char     *model;
-  gboolean  streamed;
-} CrSentRequest;
-
-void      cr_sent_request_free          (CrSentRequest *request);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrSentRequest, cr_sent_request_free)
 
 /* Cursor's newest request in @logs (newest first): the newest consume or
  * error entry created at or after @since (0: any) that none of @sent

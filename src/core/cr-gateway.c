@@ -8,10 +8,9 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "cr-endpoint.h"
-#include "cr-gateway.h"
+#include "cr-gateway-private.h"
 
 #define MAX_REDIRECTS 5
 #define READ_CHUNK    (64 * 1024)
@@ -27,40 +26,10 @@ struct _CrGateway
   char         *language;
   guint         timeout_ms;
   gsize         max_body;
+  GPtrArray    *sent;          /* CrSentRequest*: every chat request sent */
 };
 
 G_DEFINE_FINAL_TYPE (CrGateway, cr_gateway, G_TYPE_OBJECT)
-
-typedef enum {
-  REQUEST_MODELS,
-  REQUEST_CHAT,
-  REQUEST_USAGE,
-  REQUEST_LOGS,
-  REQUEST_PREFLIGHT,
-} RequestKind;
-
-typedef struct {
-  RequestKind   kind;
-  const char   *method;
-  GUri         *origin;
-  GUri         *uri;
-  GBytes       *request_body;
-  SoupMessage  *message;
-  GInputStream *stream;
-  GByteArray   *body;
-  gboolean      over_limit;
-  GCancellable *cancellable;     /* ours: cancelled by the deadline or the caller */
-  GCancellable *caller;
-  gulong        caller_handler;
-  GSource      *deadline;
-  gboolean      timed_out;
-  guint         redirects;
-  gint64        started;
-  /* REQUEST_PREFLIGHT: what the browser would ask for */
-  char         *cors_origin;
-  char         *cors_method;
-  char         *cors_headers;
-} Request;
 
 static void
 wipe_string (char **str)
@@ -76,6 +45,8 @@ wipe_string (char **str)
 static void
 request_settle (Request *req)
 {
+  if (req->sent != NULL && req->sent->settled_at == 0)
+    req->sent->settled_at = g_get_real_time () / G_USEC_PER_SEC;
   if (req->deadline != NULL)
     {
       g_source_destroy (req->deadline);
@@ -114,6 +85,7 @@ cr_gateway_finalize (GObject *object)
   CrGateway *self = CR_GATEWAY (object);
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->sent, g_ptr_array_unref);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->language, g_free);
   wipe_string (&self->key);
@@ -138,6 +110,7 @@ cr_gateway_init (CrGateway *self)
                                                  NULL);
   self->timeout_ms = CR_GATEWAY_DEFAULT_TIMEOUT * 1000;
   self->max_body = CR_GATEWAY_DEFAULT_MAX_BODY;
+  self->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_sent_request_free);
   self->language = cr_gateway_language_from_locale (g_get_language_names ()[0]);
 }
 
@@ -390,6 +363,7 @@ return_parsed (GTask   *task,
       break;
 
     case REQUEST_CHAT:
+    case REQUEST_SHAPE:
       if (is_event_stream (content_type))
         result = cr_parse_chat_stream (body, error);
       else
@@ -408,6 +382,16 @@ return_parsed (GTask   *task,
     case REQUEST_LOGS:
       result = cr_parse_token_logs (body, error);
       free_func = (GDestroyNotify) g_ptr_array_unref;
+      break;
+
+    case REQUEST_STATUS:
+      {
+        gint64 quota_per_unit = cr_parse_quota_per_unit (body, error);
+
+        if (quota_per_unit >= 0)
+          result = g_memdup2 (&quota_per_unit, sizeof quota_per_unit);
+        free_func = g_free;
+      }
       break;
 
     default:
@@ -636,7 +620,9 @@ send_message (GTask *task)
     }
   else
     {
-      soup_message_headers_replace (headers, "Authorization", self->authorization);
+      /* The public status page needs no key, so it does not get it. */
+      if (req->kind != REQUEST_STATUS)
+        soup_message_headers_replace (headers, "Authorization", self->authorization);
       soup_message_headers_replace (headers, "Accept", "application/json");
     }
   if (req->request_body != NULL)
@@ -646,17 +632,17 @@ send_message (GTask *task)
                            req->cancellable, on_sent, task);
 }
 
-static void
-start_request_full (CrGateway           *self,
-                    RequestKind          kind,
-                    const char          *method,
-                    char                *url,
-                    GBytes              *request_body,
-                    Request             *req,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
+void
+_cr_gateway_start_request (CrGateway           *self,
+                           RequestKind          kind,
+                           const char          *method,
+                           char                *url,
+                           GBytes              *request_body,
+                           Request             *req,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data,
+                           gpointer             source_tag)
 {
   g_autofree char *owned_url = url;
   GTask *task;
@@ -704,26 +690,11 @@ start_request_full (CrGateway           *self,
   send_message (task);
 }
 
-static void
-start_request (CrGateway           *self,
-               RequestKind          kind,
-               const char          *method,
-               char                *url,
-               GBytes              *request_body,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data,
-               gpointer             source_tag)
-{
-  start_request_full (self, kind, method, url, request_body, NULL,
-                      cancellable, callback, user_data, source_tag);
-}
-
-static gpointer
-finish_pointer (CrGateway     *self,
-                GAsyncResult  *result,
-                gpointer       source_tag,
-                GError       **error)
+gpointer
+_cr_gateway_finish_pointer (CrGateway     *self,
+                            GAsyncResult  *result,
+                            gpointer       source_tag,
+                            GError       **error)
 {
   g_return_val_if_fail (CR_IS_GATEWAY (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -733,241 +704,33 @@ finish_pointer (CrGateway     *self,
 }
 
 void
-cr_gateway_list_models_async (CrGateway           *self,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+cr_sent_request_free (CrSentRequest *request)
 {
-  g_return_if_fail (CR_IS_GATEWAY (self));
-
-  start_request (self, REQUEST_MODELS, "GET", cr_endpoint_join (self->base_url, "/models"), NULL,
-                 cancellable, callback, user_data, cr_gateway_list_models_async);
-}
-
-GPtrArray *
-cr_gateway_list_models_finish (CrGateway     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return finish_pointer (self, result, cr_gateway_list_models_async, error);
-}
-
-/* The smallest request valid against CreateChatCompletionRequest. */
-static GBytes *
-build_chat_body (const char *model)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  char *data;
-  gsize len;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, model);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, "user");
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, "Reply with the single word: ok");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "max_completion_tokens");
-  json_builder_add_int_value (builder, 16);
-  json_builder_set_member_name (builder, "stream");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
-}
-
-void
-cr_gateway_chat_async (CrGateway           *self,
-                       const char          *model,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_return_if_fail (CR_IS_GATEWAY (self));
-  g_return_if_fail (model != NULL);
-
-  start_request (self, REQUEST_CHAT, "POST", cr_endpoint_join (self->base_url, "/chat/completions"),
-                 build_chat_body (model), cancellable, callback, user_data, cr_gateway_chat_async);
-}
-
-CrChatResult *
-cr_gateway_chat_finish (CrGateway     *self,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  return finish_pointer (self, result, cr_gateway_chat_async, error);
-}
-
-void
-cr_gateway_preflight_async (CrGateway           *self,
-                            const char          *path,
-                            const char          *origin,
-                            const char          *method,
-                            const char          *request_headers,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  Request *req;
-
-  g_return_if_fail (CR_IS_GATEWAY (self));
-  g_return_if_fail (path != NULL && path[0] == '/');
-  g_return_if_fail (origin != NULL);
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (request_headers != NULL);
-
-  req = g_new0 (Request, 1);
-  req->cors_origin = g_strdup (origin);
-  req->cors_method = g_strdup (method);
-  req->cors_headers = g_strdup (request_headers);
-
-  start_request_full (self, REQUEST_PREFLIGHT, "OPTIONS",
-                      cr_endpoint_join (self->base_url, path), NULL, req,
-                      cancellable, callback, user_data, cr_gateway_preflight_async);
-}
-
-CrPreflight *
-cr_gateway_preflight_finish (CrGateway     *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  return finish_pointer (self, result, cr_gateway_preflight_async, error);
-}
-
-void
-cr_gateway_token_usage_async (CrGateway           *self,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_return_if_fail (CR_IS_GATEWAY (self));
-
-  start_request (self, REQUEST_USAGE, "GET", cr_endpoint_api_url (self->base_url, "/api/usage/token/"),
-                 NULL, cancellable, callback, user_data, cr_gateway_token_usage_async);
-}
-
-CrTokenUsage *
-cr_gateway_token_usage_finish (CrGateway     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return finish_pointer (self, result, cr_gateway_token_usage_async, error);
-}
-
-void
-cr_gateway_token_logs_async (CrGateway           *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_return_if_fail (CR_IS_GATEWAY (self));
-
-  start_request (self, REQUEST_LOGS, "GET", cr_endpoint_api_url (self->base_url, "/api/log/token"),
-                 NULL, cancellable, callback, user_data, cr_gateway_token_logs_async);
-}
-
-GPtrArray *
-cr_gateway_token_logs_finish (CrGateway     *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return finish_pointer (self, result, cr_gateway_token_logs_async, error);
-}
-
-/* ---- CORS preflights ---------------------------------------------------- */
-
-void
-cr_preflight_free (CrPreflight *preflight)
-{
-  if (preflight == NULL)
+  if (request == NULL)
     return;
-
-  g_free (preflight->allow_origin);
-  g_free (preflight->allow_methods);
-  g_free (preflight->allow_headers);
-  g_free (preflight);
+  g_free (request->model);
+  g_free (request);
 }
 
-/* Is @name, or "*", in the comma-separated @list (case-insensitive)? */
-static gboolean
-list_allows (const char *list,
-             const char *name)
+void
+_cr_gateway_note_sent (CrGateway  *self,
+                       Request    *req,
+                       const char *model,
+                       gboolean    streamed)
 {
-  g_auto(GStrv) items = NULL;
+  CrSentRequest *sent = g_new0 (CrSentRequest, 1);
 
-  if (list == NULL)
-    return FALSE;
-
-  items = g_strsplit (list, ",", -1);
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      const char *item = g_strstrip (items[i]);
-
-      if (g_ascii_strcasecmp (item, name) == 0 || strcmp (item, "*") == 0)
-        return TRUE;
-    }
-
-  return FALSE;
+  sent->sent_at = g_get_real_time () / G_USEC_PER_SEC;
+  sent->model = g_strdup (model);
+  sent->streamed = streamed;
+  g_ptr_array_add (self->sent, sent);
+  req->sent = sent;
 }
 
-static gboolean
-method_is_safelisted (const char *method)
+GPtrArray *
+cr_gateway_get_sent_requests (CrGateway *self)
 {
-  return strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0 || strcmp (method, "POST") == 0;
-}
+  g_return_val_if_fail (CR_IS_GATEWAY (self), NULL);
 
-CrPreflightVerdict
-cr_preflight_judge (const CrPreflight *preflight,
-                    const char        *origin,
-                    const char        *method,
-                    const char        *request_headers,
-                    char             **missing)
-{
-  g_auto(GStrv) wanted = NULL;
-
-  g_return_val_if_fail (preflight != NULL, CR_PREFLIGHT_BAD_STATUS);
-  g_return_val_if_fail (origin != NULL && method != NULL && request_headers != NULL,
-                        CR_PREFLIGHT_BAD_STATUS);
-
-  if (missing != NULL)
-    *missing = NULL;
-
-  /* A browser never follows a preflight's redirect: only 2xx allows. */
-  if (preflight->status < 200 || preflight->status > 299)
-    return CR_PREFLIGHT_BAD_STATUS;
-
-  /* One value, compared byte for byte: two values ("*, x") allow nothing. */
-  if (preflight->allow_origin == NULL
-      || (strcmp (preflight->allow_origin, origin) != 0 && strcmp (preflight->allow_origin, "*") != 0))
-    return CR_PREFLIGHT_NO_ORIGIN;
-
-  /* Chromium lets a safelisted method (GET, POST) through whatever
-   * Allow-Methods says; only other methods must be listed. */
-  if (!method_is_safelisted (method) && !list_allows (preflight->allow_methods, method))
-    return CR_PREFLIGHT_NO_METHOD;
-
-  wanted = g_strsplit (request_headers, ",", -1);
-  for (guint i = 0; wanted[i] != NULL; i++)
-    {
-      const char *header = g_strstrip (wanted[i]);
-
-      if (*header == '\0' || list_allows (preflight->allow_headers, header))
-        continue;
-
-      if (missing != NULL)
-        *missing = g_ascii_strdown (header, -1);
-      return CR_PREFLIGHT_NO_HEADERS;
-    }
-
-  return CR_PREFLIGHT_ALLOWED;
+  return self->sent;
 }

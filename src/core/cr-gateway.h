@@ -13,58 +13,24 @@
 
 #include "cr-gateway-error.h"
 #include "cr-gateway-parse.h"
+#include "cr-preflight.h"
 
 G_BEGIN_DECLS
 
 #define CR_GATEWAY_DEFAULT_TIMEOUT   20        /* seconds */
 #define CR_GATEWAY_DEFAULT_MAX_BODY  (1 << 20) /* bytes */
 
-/* What Cursor's Verify (called Save in newer Cursor) sends from its window,
- * a web page with this origin: POST {base}/chat/completions, then GET
- * {base}/models, each with the key in Authorization and no cookies. For
- * each, Chromium first asks the gateway's permission with a CORS preflight
- * (OPTIONS) and sends nothing if it is refused. */
-#define CR_CURSOR_ORIGIN                   "vscode-file://vscode-app"
-#define CR_CURSOR_PREFLIGHT_PATH           "/chat/completions"
-#define CR_CURSOR_PREFLIGHT_METHOD         "POST"
-#define CR_CURSOR_PREFLIGHT_HEADERS        "authorization,content-type"
-#define CR_CURSOR_MODELS_PREFLIGHT_PATH    "/models"
-#define CR_CURSOR_MODELS_PREFLIGHT_METHOD  "GET"
-#define CR_CURSOR_MODELS_PREFLIGHT_HEADERS "authorization"
 
-/* The answer to a CORS preflight: header values as sent, NULL when absent.
- * Access-Control-Allow-Credentials is not kept: Verify sends no
- * credentials, so a browser never looks at it. */
+/* A chat request this client sent with the key. Times are Unix seconds. */
 typedef struct {
-  guint     status;
-  char     *allow_origin;       /* Access-Control-Allow-Origin */
-  char     *allow_methods;      /* Access-Control-Allow-Methods */
-  char     *allow_headers;      /* Access-Control-Allow-Headers */
-} CrPreflight;
+  gint64    sent_at;
+  gint64    settled_at;   /* 0 while it is out */
+  char     *model;
+  gboolean  streamed;
+} CrSentRequest;
 
-typedef enum {
-  CR_PREFLIGHT_ALLOWED,
-  CR_PREFLIGHT_BAD_STATUS,   /* not a 2xx answer (a 404/405: no CORS at all; a redirect) */
-  CR_PREFLIGHT_NO_ORIGIN,    /* Access-Control-Allow-Origin missing, or neither "*" nor the origin */
-  CR_PREFLIGHT_NO_METHOD,    /* the method is not allowed */
-  CR_PREFLIGHT_NO_HEADERS,   /* an explicit Allow-Headers list lacks a requested header */
-} CrPreflightVerdict;
-
-void                cr_preflight_free  (CrPreflight       *preflight);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPreflight, cr_preflight_free)
-
-/* Judges @preflight as Chromium does for a request without credentials
- * from @origin with @method and the comma-separated @request_headers:
- * "*" in Allow-Origin, Allow-Methods or Allow-Headers allows anything
- * (Authorization too: Chromium does not enforce the Fetch standard's
- * exception for it, and neither do Firefox and Safari), and
- * Allow-Credentials does not matter. On NO_HEADERS, *missing (optional)
- * gets the first header that is not allowed. */
-CrPreflightVerdict  cr_preflight_judge (const CrPreflight *preflight,
-                                        const char        *origin,
-                                        const char        *method,
-                                        const char        *request_headers,
-                                        char             **missing);
+void          cr_sent_request_free            (CrSentRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrSentRequest, cr_sent_request_free)
 
 #define CR_TYPE_GATEWAY (cr_gateway_get_type ())
 G_DECLARE_FINAL_TYPE (CrGateway, cr_gateway, CR, GATEWAY, GObject)
@@ -107,6 +73,23 @@ CrChatResult *cr_gateway_chat_finish          (CrGateway           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The same question in Cursor 3.x's shape: a Responses-API body (input,
+ * reasoning, text, include, store; no messages), streamed, with a few
+ * output tokens, to {base}/chat/completions. A gateway that does not take
+ * it answers 400 "field messages is required" (CR_GATEWAY_ERROR_HTTP). */
+void          cr_gateway_cursor_shape_async   (CrGateway           *self,
+                                               const char          *model,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CrChatResult *cr_gateway_cursor_shape_finish  (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Every chat request sent so far (CrSentRequest*, oldest first): the log
+ * entries they leave are ours, not Cursor's. Transfer none. */
+GPtrArray    *cr_gateway_get_sent_requests    (CrGateway           *self);
+
 /* OPTIONS {base}@path ("/chat/completions") with Origin,
  * Access-Control-Request-Method and Access-Control-Request-Headers, as a
  * browser sends it: without the Authorization header, and without following
@@ -139,6 +122,16 @@ void          cr_gateway_token_logs_async     (CrGateway           *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
 GPtrArray    *cr_gateway_token_logs_finish    (CrGateway           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* GET {root}/api/status, without the key → quota units per US dollar
+ * (0 when the gateway does not say; -1 with @error set on failure). */
+void          cr_gateway_quota_per_unit_async (CrGateway           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gint64        cr_gateway_quota_per_unit_finish (CrGateway          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
