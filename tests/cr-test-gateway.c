@@ -147,6 +147,7 @@ struct _CrTestGateway
   guint               critical_limit;  /* 0: no limit */
   gboolean            critical_message;
   guint               critical_count;
+  guint               responses_bodies;
   GList              *later_logs;      /* LaterLog*, waiting for their timers */
   char               *cors_origin;   /* NULL: "*" */
   char               *cors_headers;  /* CORS_LIST's Allow-Headers; NULL: "Content-Type" */
@@ -763,6 +764,7 @@ route_responses_body (CrTestGateway *self,
   const char *model = json_object_get_string_member_with_default (request, "model", "");
   gboolean stream = json_object_get_boolean_member_with_default (request, "stream", FALSE);
 
+  self->responses_bodies++;
   if (self->mode != CR_TEST_MODE_RESPONSES_BODY_OK)
     {
       record_error (self, token, model, "field messages is required", stream);
@@ -1551,6 +1553,13 @@ cr_test_gateway_set_critical_limit (CrTestGateway *self,
   g_return_if_fail (CR_IS_TEST_GATEWAY (self));
   self->critical_limit = max_requests;
   self->critical_message = with_message;
+}
+
+guint
+cr_test_gateway_count_responses_bodies (CrTestGateway *self)
+{
+  g_return_val_if_fail (CR_IS_TEST_GATEWAY (self), 0);
+  return self->responses_bodies;
 }
 
 guint

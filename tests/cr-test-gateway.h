@@ -136,6 +136,9 @@ void           cr_test_gateway_add_log_later  (CrTestGateway  *self,
 void           cr_test_gateway_set_critical_limit (CrTestGateway *self,
                                                guint           max_requests,
                                                gboolean        with_message);
+/* Requests to /chat/completions with Cursor 3.x's Responses-API body
+ * (count_path() counts them too). */
+guint          cr_test_gateway_count_responses_bodies (CrTestGateway *self);
 /* Requests that counted against the critical limit, refused ones too. */
 guint          cr_test_gateway_get_critical_count (CrTestGateway *self);
 

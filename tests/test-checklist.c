@@ -24,6 +24,7 @@ static const char * const expected_ids[] = {
   CR_CHECK_KEY, CR_CHECK_BASE_URL, CR_CHECK_MODEL, CR_CHECK_CHAT,
   CR_CHECK_LOGS, CR_CHECK_QUOTA, CR_CHECK_TAB_COMPLETION,
   CR_CHECK_CURSOR_KEY, CR_CHECK_CURSOR_BASE_URL, CR_CHECK_CURSOR_MODEL, CR_CHECK_CURSOR_VERIFY,
+  CR_CHECK_CURSOR_SHAPE, CR_CHECK_CURSOR_CHAT,
 };
 #define N_GATEWAY_IDS 7
 
@@ -552,11 +553,15 @@ test_run_good (Fixture       *f,
   g_assert_cmpuint (cr_checklist_count (f->list, CR_CHECK_RUNNING), ==, 0);
   assert_key_never_shown (f, CR_TEST_TOKEN_GOOD);
 
-  /* One request per check, no more. */
+  /* One request per check, no more: the chat path also gets Cursor's
+   * request format, once. */
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_MODELS), ==, 1);
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_USAGE), ==, 1);
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 2);
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_LOGS), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/api/status"), ==, 1);
+  /* Two of the 20 reads new-api allows in 20 minutes. */
+  g_assert_cmpuint (cr_test_gateway_get_critical_count (f->server), ==, 2);
 
   models = cr_checklist_get_models (f->list);
   g_assert_nonnull (models);
@@ -1014,8 +1019,8 @@ test_run_twice (Fixture       *f,
   assert_item (f, CR_CHECK_CHAT, CR_CHECK_PASSED, NULL);
   assert_item (f, CR_CHECK_LOGS, CR_CHECK_PASSED, NULL);
   assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
-  /* Only the second run got as far as the chat. */
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+  /* Only the second run got as far as the chat (and Cursor's request format). */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 2);
 
   g_signal_handlers_disconnect_by_data (f->list, &running_changes);
   run_result_clear (&first);
@@ -1047,7 +1052,9 @@ on_recorded_status (CrCheckItem *check,
     cr_check_item_get_status (check),
     cr_test_gateway_count_path (recorder->server, PATH_MODELS),
     cr_test_gateway_count_path (recorder->server, PATH_USAGE),
-    cr_test_gateway_count_path (recorder->server, PATH_CHAT),
+    /* The chat check's, not Cursor's request format's. */
+    cr_test_gateway_count_path (recorder->server, PATH_CHAT)
+      - cr_test_gateway_count_responses_bodies (recorder->server),
     cr_test_gateway_count_path (recorder->server, PATH_LOGS),
     cr_test_gateway_count_preflights (recorder->server, PATH_CHAT),
   };
@@ -1119,9 +1126,10 @@ test_run_concurrency (Fixture       *f,
   s = find_snapshot (&recorder, CR_CHECK_LOGS, CR_CHECK_PASSED);
   g_assert_cmpuint (s->logs, ==, 1);
 
-  /* Never more than the independent requests at once: models and usage,
-   * then chat and Cursor's preflight (with usage maybe still answering). */
-  g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->server), <=, 3);
+  /* Never more than the independent requests at once: models, usage and
+   * the quota per dollar, then chat, Cursor's two preflights and its request
+   * format (with usage maybe still answering). */
+  g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->server), <=, 6);
 
   for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
     g_signal_handlers_disconnect_by_data (item (f, expected_ids[i]), &recorder);
@@ -1196,7 +1204,7 @@ test_cursor_section (void)
   g_assert_false (cr_check_item_get_changed (fourth));
   g_assert_true (cr_checklist_lookup (list, CR_CHECK_CURSOR_VERIFY) == fourth);
   /* Before a run: pending, and counted. */
-  g_assert_cmpuint (cr_checklist_count_in_section (list, CR_CHECK_SECTION_CURSOR, CR_CHECK_PENDING), ==, 4);
+  g_assert_cmpuint (cr_checklist_count_in_section (list, CR_CHECK_SECTION_CURSOR, CR_CHECK_PENDING), ==, 6);
   g_assert_null (cr_checklist_get_cursor_snapshot (list));
   g_assert_null (cr_checklist_get_cursor_history (list));
 
@@ -1266,9 +1274,22 @@ test_cursor_good (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cursor_ids); i++)
     g_assert_false (cr_check_item_get_changed (item (f, cursor_ids[i])));
 
-  /* Cursor would send what the chat check sent: sent once, not twice. */
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 1);
+  /* Cursor would send what the chat check sent: sent once, not twice; the
+   * other request on that path is Cursor's newer format. Both of Verify's
+   * preflights were asked. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 2);
+  g_assert_cmpuint (cr_test_gateway_count_responses_bodies (f->server), ==, 1);
   g_assert_cmpuint (cr_test_gateway_count_preflights (f->server, PATH_CHAT), ==, 1);
+  g_assert_cmpuint (cr_test_gateway_count_preflights (f->server, PATH_MODELS), ==, 1);
+
+  /* Stock new-api refuses Cursor 3.x's format: Cursor's bug, a warning. */
+  assert_item (f, CR_CHECK_CURSOR_SHAPE, CR_CHECK_WARNING, "verify");
+  assert_detail_contains (f, CR_CHECK_CURSOR_SHAPE, "field messages is required");
+  assert_fix_contains (f, CR_CHECK_CURSOR_SHAPE, "known Cursor bug");
+  /* Our own requests are not taken for Cursor's: nothing of Cursor's yet. */
+  assert_item (f, CR_CHECK_CURSOR_CHAT, CR_CHECK_NEEDS_YOU, NULL);
+  assert_detail_contains (f, CR_CHECK_CURSOR_CHAT, "no request from Cursor");
+  assert_fix_contains (f, CR_CHECK_CURSOR_CHAT, "gpt-5.4");
 
   /* Read-only: not a byte, not even the time stamp, has changed. */
   after = file_state (db);
@@ -1662,7 +1683,9 @@ test_cursor_verify_own_model (Fixture       *f,
   g_assert_cmpstr (cr_checklist_get_cursor_verify_model (f->list), ==, "deepseek-chat");
   assert_item (f, CR_CHECK_CURSOR_VERIFY, CR_CHECK_PASSED, NULL);
   assert_detail_contains (f, CR_CHECK_CURSOR_VERIFY, "deepseek-chat, the first model enabled in Cursor");
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 2);
+  /* The chat check, Verify's own chat, and Cursor's format with Verify's model. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_CHAT), ==, 3);
+  assert_detail_contains (f, CR_CHECK_CURSOR_SHAPE, "field messages is required");
   run_result_clear (&r);
 
   /* A token that allows none of them: the chosen model, and its 403. */
@@ -1833,7 +1856,12 @@ test_cursor_ordering (Fixture       *f,
   s = find_snapshot (&recorder, CR_CHECK_LOGS, CR_CHECK_RUNNING);
   g_assert_cmpuint (s->chat, ==, 1);
   g_assert_cmpuint (s->logs, ==, 0);
-  g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->server), <=, 3);
+  /* Cursor's own request is judged from the logs the run read anyway. */
+  s = find_snapshot (&recorder, CR_CHECK_CURSOR_CHAT, CR_CHECK_NEEDS_YOU);
+  g_assert_cmpuint (s->logs, ==, 1);
+  /* models, usage and the quota per dollar; then the chat, Verify's two
+   * preflights and Cursor's request format. */
+  g_assert_cmpuint (cr_test_gateway_get_max_in_flight (f->server), <=, 6);
 
   for (guint i = 0; i < G_N_ELEMENTS (expected_ids); i++)
     g_signal_handlers_disconnect_by_data (item (f, expected_ids[i]), &recorder);

@@ -76,6 +76,27 @@ test_find_tells_ours_from_cursors (void)
   g_assert_true (cr_cursor_chat_find (logs, sent, 0, NOW) == g_ptr_array_index (logs, 0));
 }
 
+/* Our refused request explains an error entry, never Cursor's answered
+ * one made in the same second with the same model and streaming. */
+static void
+test_find_by_outcome (void)
+{
+  g_autoptr(GPtrArray) logs = logs_new ();
+  g_autoptr(GPtrArray) sent = sent_array_new ();
+  CrSentRequest *probe = sent_new (NOW - 2, NOW - 1, "gpt-5.4", TRUE);
+
+  probe->outcome = CR_SENT_FAILED;
+  g_ptr_array_add (sent, probe);
+  g_ptr_array_add (logs, entry_new (NOW - 1, CR_LOG_TYPE_ERROR, "gpt-5.4", TRUE, "field messages is required"));
+  g_ptr_array_add (logs, entry_new (NOW - 2, CR_LOG_TYPE_CONSUME, "gpt-5.4", TRUE, NULL));
+
+  g_assert_true (cr_cursor_chat_find (logs, sent, 0, NOW) == g_ptr_array_index (logs, 1));
+
+  /* Answered, it explains the consume entry instead. */
+  probe->outcome = CR_SENT_ANSWERED;
+  g_assert_true (cr_cursor_chat_find (logs, sent, 0, NOW) == g_ptr_array_index (logs, 0));
+}
+
 /* One request of ours explains one entry: two alike entries are ours and
  * Cursor's, not both ours. */
 static void
@@ -285,6 +306,7 @@ main (int   argc,
 
   g_test_add_func ("/cursor-chat/find/ours-and-cursors", test_find_tells_ours_from_cursors);
   g_test_add_func ("/cursor-chat/find/each-request-once", test_find_each_request_once);
+  g_test_add_func ("/cursor-chat/find/by-outcome", test_find_by_outcome);
   g_test_add_func ("/cursor-chat/find/time-window", test_find_time_window);
   g_test_add_func ("/cursor-chat/find/since-and-types", test_find_since_and_types);
   g_test_add_func ("/cursor-chat/error-codes", test_error_codes);

@@ -20,3 +20,5 @@
 #define CR_CHECK_CURSOR_BASE_URL  "cursor-base-url"
 #define CR_CHECK_CURSOR_MODEL     "cursor-model"
 #define CR_CHECK_CURSOR_VERIFY    "cursor-verify"
+#define CR_CHECK_CURSOR_SHAPE     "cursor-request-shape"
+#define CR_CHECK_CURSOR_CHAT      "cursor-chat"

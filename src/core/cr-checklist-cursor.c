@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-checklist-private.h"
+#include "cr-cursor-chat.h"
 #include "cr-cursor-checks.h"
 #include "cr-text.h"
 
@@ -88,10 +89,12 @@ _cr_checklist_start_cursor_read (GTask *task)
 }
 
 /* ----------------------------------------------------------------------- */
-/* Cursor's Verify: its chat request ∥ its CORS preflight                   */
+/* Cursor's Verify: its two CORS preflights ∥ its chat request              */
 
+/* What Chromium makes of the answer to the permission request (a CORS
+ * preflight) before Verify's chat request (POST …/chat/completions). */
 static char *
-describe_preflight (const CrPreflight *preflight)
+describe_chat_preflight (const CrPreflight *preflight)
 {
   g_autofree char *missing = NULL;
 
@@ -127,10 +130,38 @@ describe_preflight (const CrPreflight *preflight)
     }
 }
 
-#define CORS_FIX N_("Verify in Cursor runs in its window, like a web page, so the gateway must allow " \
-                    "cross-origin requests (CORS) from any origin, for POST with the Authorization " \
-                    "and Content-Type headers. That is the gateway’s setting, not yours: ask its " \
-                    "operator to turn it on (new-api does this by default).")
+/* The same for Verify's second request, for the model list (GET …/models). */
+static char *
+describe_models_preflight (const CrPreflight *preflight)
+{
+  g_autofree char *missing = NULL;
+
+  switch (cr_preflight_judge (preflight, CR_CURSOR_ORIGIN, CR_CURSOR_MODELS_PREFLIGHT_METHOD,
+                              CR_CURSOR_MODELS_PREFLIGHT_HEADERS, &missing))
+    {
+    case CR_PREFLIGHT_ALLOWED:
+      return NULL;
+    case CR_PREFLIGHT_BAD_STATUS:
+      return g_strdup_printf (_("The gateway answered %u to the permission request (a CORS preflight) that "
+                                "Cursor’s window sends before it reads the model list, instead of allowing "
+                                "it."), preflight->status);
+    case CR_PREFLIGHT_NO_HEADERS:
+      return g_strdup_printf (_("The gateway’s answer to the permission request (a CORS preflight) that "
+                                "Cursor’s window sends before it reads the model list does not allow the "
+                                "%s header."), missing != NULL ? missing : "?");
+    case CR_PREFLIGHT_NO_ORIGIN:
+    case CR_PREFLIGHT_NO_METHOD:
+    default:
+      return g_strdup_printf (_("The gateway’s answer to the permission request (a CORS preflight) that "
+                                "Cursor’s window sends before it reads the model list does not allow "
+                                "Cursor’s window (%s)."), CR_CURSOR_ORIGIN);
+    }
+}
+
+#define CORS_FIX N_("Cursor’s Verify (or Save) button runs in its window, like a web page, so the gateway " \
+                    "must allow cross-origin requests (CORS) from any origin, for POST and GET with the " \
+                    "Authorization and Content-Type headers. That is the gateway’s setting, not yours: " \
+                    "ask its operator to turn it on (new-api does this by default).")
 
 /* Cursor's own settings still have to be right for its button to work. */
 static gboolean
@@ -166,7 +197,7 @@ judge_verify_success (GTask *task)
                                                  "button would still fail."));
 
       item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_WARNING, more,
-                _("Fix the Cursor items above, then press Verify in Cursor."), "verify");
+                _("Fix the Cursor items above, then press Verify (or Save) in Cursor."), "verify");
       return;
     }
 
@@ -183,17 +214,20 @@ judge_verify (GTask *task)
   const char *symptom = "verify";
   const GError *chat_error = run->verify_shares_chat ? run->chat_error : run->verify_chat_error;
   g_autofree char *cors = NULL;
+  const GError *preflight_error = run->preflight_error != NULL ? run->preflight_error
+                                                               : run->models_preflight_error;
 
-  if (run->preflight_error != NULL)
+  if (preflight_error != NULL)
     {
-      g_autofree char *why = _cr_checklist_describe_error (run->preflight_error);
+      g_autofree char *why = _cr_checklist_describe_error (preflight_error);
 
       g_string_append_printf (detail, _("Cursor’s permission request (a CORS preflight) did not get "
                                         "through: %s"), why);
-      if (_cr_checklist_error_fix (run->preflight_error) != NULL)
-        g_string_append (fix, _cr_checklist_error_fix (run->preflight_error));
+      if (_cr_checklist_error_fix (preflight_error) != NULL)
+        g_string_append (fix, _cr_checklist_error_fix (preflight_error));
     }
-  else if ((cors = describe_preflight (run->preflight)) != NULL)
+  else if ((cors = describe_chat_preflight (run->preflight)) != NULL
+           || (cors = describe_models_preflight (run->models_preflight)) != NULL)
     {
       g_string_append (detail, cors);
       g_string_append (fix, _(CORS_FIX));
@@ -257,6 +291,25 @@ on_preflight (GObject      *source,
 }
 
 static void
+on_models_preflight (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = task_run (task);
+  g_autoptr(GError) error = NULL;
+
+  run->models_preflight = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      run->models_preflight_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
+static void
 on_verify_chat (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -288,6 +341,88 @@ allowed_ids (GPtrArray *models)
   return g_strv_builder_end (builder);
 }
 
+/* ----------------------------------------------------------------------- */
+/* Cursor's request format                                                  */
+
+#define SHAPE_FIX N_("This is a known Cursor bug, not your setup. If Cursor’s chat shows this error, update " \
+                     "Cursor when a fixed version is out; until then choose another model in Cursor’s chat, " \
+                     "or use a tool that talks to the gateway directly, such as Claude Code, Codex or Cline.")
+
+static void
+on_shape (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrChatResult) chat = NULL;
+
+  chat = cr_gateway_cursor_shape_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      CrChecklist *self = task_checklist (task);
+      Run *run = task_run (task);
+      const char *said = error != NULL ? cr_gateway_error_get_server_message (error) : NULL;
+      gboolean refused = FALSE;
+      g_autofree char *detail = NULL;
+
+      if (said != NULL)
+        cr_cursor_chat_error_code (said, &refused);
+
+      if (chat != NULL)
+        {
+          detail = g_strdup_printf (_("Crazyrouter also accepts the newer request format that some Cursor "
+                                      "versions send for GPT-5 models (tried here with %s)."), run->verify_model);
+          item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_PASSED, detail, NULL, NULL);
+        }
+      else if (refused)
+        {
+          g_autofree char *words = cr_text_sanitize (said, -1, 200);
+
+          /* Cursor's bug, not the setup: a warning, never a failure. */
+          detail = g_strdup_printf (_("Crazyrouter refuses the newer request format that some Cursor versions "
+                                      "(3.x) send for GPT-5 models: “%s”. Such a Cursor shows this error in "
+                                      "its chat although everything here is right."), words);
+          item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_WARNING, detail, _(SHAPE_FIX), "verify");
+        }
+      else
+        {
+          g_autofree char *why = _cr_checklist_describe_error (error);
+
+          detail = g_strdup_printf (_("Could not be tried: %s"), why);
+          item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_NEEDS_YOU, detail, _cr_checklist_error_fix (error), NULL);
+        }
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
+/* Cursor 3.x is reported to send GPT-5 requests in the Responses API's
+ * shape; try it with the model Cursor's Verify would use. */
+static void
+start_shape (GTask *task)
+{
+  CrChecklist *self = task_checklist (task);
+  Run *run = task_run (task);
+  g_auto(GStrv) allowed = allowed_ids (self->models);
+  g_autofree char *detail = NULL;
+
+  /* Its answer would be the allowlist's 403, which says nothing here. */
+  if (!g_strv_contains ((const char * const *) allowed, run->verify_model))
+    {
+      detail = g_strdup_printf (_("Not tried: %s is not among the models this token may use."),
+                                run->verify_model);
+      item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_NEEDS_YOU, detail, NULL, NULL);
+      return;
+    }
+
+  detail = g_strdup_printf (_("Sending %s a request in the format newer Cursor versions use…"),
+                            run->verify_model);
+  item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_RUNNING, detail, NULL, NULL);
+  cr_gateway_cursor_shape_async (run->gateway, run->verify_model, run->cancellable, on_shape,
+                                 run_begin_op (task));
+}
+
 /* Once both the model list and Cursor's settings are in. */
 void
 _cr_checklist_maybe_start_verify (GTask *task)
@@ -308,18 +443,21 @@ _cr_checklist_maybe_start_verify (GTask *task)
   self->verify_model = g_strdup (run->verify_model);
   /* The same request as the chat check: no need to send (and pay for) it twice. */
   run->verify_shares_chat = g_str_equal (run->verify_model, run->model);
-  run->verify_waiting = 1 + (run->verify_shares_chat && run->chat_settled ? 0 : 1);
+  run->verify_waiting = 2 + (run->verify_shares_chat && run->chat_settled ? 0 : 1);
 
   detail = g_strdup_printf (_("Replaying Cursor’s Verify with %s…"), run->verify_model);
   item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING, detail, NULL, NULL);
 
   cr_gateway_preflight_async (run->gateway, CR_CURSOR_PREFLIGHT_PATH, CR_CURSOR_ORIGIN,
-                              CR_CURSOR_PREFLIGHT_METHOD,
-                              CR_CURSOR_PREFLIGHT_HEADERS, run->cancellable, on_preflight,
-                              run_begin_op (task));
+                              CR_CURSOR_PREFLIGHT_METHOD, CR_CURSOR_PREFLIGHT_HEADERS,
+                              run->cancellable, on_preflight, run_begin_op (task));
+  cr_gateway_preflight_async (run->gateway, CR_CURSOR_MODELS_PREFLIGHT_PATH, CR_CURSOR_ORIGIN,
+                              CR_CURSOR_MODELS_PREFLIGHT_METHOD, CR_CURSOR_MODELS_PREFLIGHT_HEADERS,
+                              run->cancellable, on_models_preflight, run_begin_op (task));
   if (!run->verify_shares_chat)
     cr_gateway_chat_async (run->gateway, run->verify_model, run->cancellable, on_verify_chat,
                            run_begin_op (task));
+  start_shape (task);
 }
 
 void
@@ -328,7 +466,8 @@ _cr_checklist_verify_models_failed (GTask        *task,
 {
   CrChecklist *self = task_checklist (task);
   g_autofree char *why = _cr_checklist_describe_error (error);
-  g_autofree char *detail = g_strdup_printf (_("Verify in Cursor would fail the same way: %s"), why);
+  g_autofree char *detail = g_strdup_printf (_("Cursor’s Verify (or Save) button would fail the same way: %s"),
+                                             why);
 
   item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail, _cr_checklist_error_fix (error),
             _cr_checklist_error_symptom (error, "verify"));

@@ -130,7 +130,13 @@ models_failed (GTask        *task,
   _cr_checklist_skip_items (self, waiting + 2, 1, _("Not checked: there was no chat request to look for."));
 
   if (task_run (task)->cursor)
-    _cr_checklist_verify_models_failed (task, error);
+    {
+      static const ItemIndex cursor_waiting[] = { ITEM_CURSOR_SHAPE, ITEM_CURSOR_CHAT };
+
+      _cr_checklist_verify_models_failed (task, error);
+      _cr_checklist_skip_items (self, cursor_waiting, G_N_ELEMENTS (cursor_waiting),
+                                _("Not checked: the key check has to pass first."));
+    }
 }
 
 static void
@@ -275,6 +281,7 @@ _cr_checklist_start_usage (GTask *task)
   item_set (self, ITEM_QUOTA, CR_CHECK_RUNNING,
             _("Reading the token’s quota and allowlist…"), NULL, NULL);
 
+  _cr_checklist_note_critical (self);
   cr_gateway_token_usage_async (run->gateway, run->cancellable, on_usage, run_begin_op (task));
 }
 
@@ -331,6 +338,10 @@ on_chat (GObject      *source,
             fail_base_url_from_answer (task, error);
           item_set (self, ITEM_LOGS, CR_CHECK_NEEDS_YOU,
                     _("Not checked: the chat request did not succeed."), NULL, NULL);
+          if (run->cursor)
+            item_set (self, ITEM_CURSOR_CHAT, CR_CHECK_NEEDS_YOU,
+                      _("Not checked: the test request from this computer has to succeed first."),
+                      NULL, NULL);
           run->chat_error = g_error_copy (error);
           _cr_checklist_verify_chat_settled (task);
         }
@@ -367,8 +378,10 @@ find_log_entry (GPtrArray          *logs,
       gboolean same_model = g_strcmp0 (entry->model_name, model) == 0
                             || (chat != NULL && chat->model != NULL
                                 && g_strcmp0 (entry->model_name, chat->model) == 0);
+      /* Ours is answered and not streamed: not Cursor's, nor an error. */
+      gboolean like_ours = entry->type != CR_LOG_TYPE_ERROR && !entry->is_stream;
 
-      if (same_model && entry->created_at >= since - LOG_CLOCK_SKEW_S)
+      if (same_model && like_ours && entry->created_at >= since - LOG_CLOCK_SKEW_S)
         return entry;
     }
 
@@ -405,6 +418,8 @@ logs_failed (GTask        *task,
                          run->model);
 
   item_set (self, ITEM_LOGS, CR_CHECK_WARNING, detail, fix, NULL);
+  g_clear_error (&run->logs_error);
+  run->logs_error = g_error_copy (error);
 }
 
 static gboolean
@@ -472,6 +487,7 @@ judge_logs (GTask     *task,
   else if (run->log_attempts < LOG_ATTEMPTS)
     {
       logs_retry_later (task);
+      return;
     }
   else
     {
@@ -481,6 +497,10 @@ judge_logs (GTask     *task,
                                "just now."), run->model);
       item_set (self, ITEM_LOGS, CR_CHECK_WARNING, detail, fix, NULL);
     }
+
+  /* Kept for one look for Cursor's own request at the end: no extra read. */
+  g_clear_pointer (&run->logs, g_ptr_array_unref);
+  run->logs = g_ptr_array_ref (logs);
 }
 
 static void
@@ -516,5 +536,6 @@ start_logs (GTask *task)
               _("Looking for the request in the token’s logs…"), NULL, NULL);
   run->log_attempts++;
 
+  _cr_checklist_note_critical (self);
   cr_gateway_token_logs_async (run->gateway, run->cancellable, on_logs, run_begin_op (task));
 }

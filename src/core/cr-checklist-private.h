@@ -23,8 +23,17 @@ typedef enum {
   ITEM_CURSOR_BASE_URL,
   ITEM_CURSOR_MODEL,
   ITEM_CURSOR_VERIFY,
+  ITEM_CURSOR_SHAPE,
+  ITEM_CURSOR_CHAT,
   N_ITEMS
 } ItemIndex;
+
+/* new-api's "critical" limit: a token's usage and logs (and a token's
+ * key) may be read 20 times in 20 minutes per address. A run and a watch
+ * together stay well below it. */
+#define CRITICAL_WINDOW_US   (20 * 60 * G_USEC_PER_SEC)
+#define CRITICAL_LIMIT       20
+#define CRITICAL_BUDGET      16
 
 /* One run's state: the GTask's task data. */
 typedef struct {
@@ -51,10 +60,18 @@ typedef struct {
   char                 *verify_model;
   gboolean              verify_shares_chat; /* Cursor would send the chat check's request */
   guint                 verify_waiting;  /* parts of Verify still out */
-  CrPreflight          *preflight;
+  CrPreflight          *preflight;         /* POST {base}/chat/completions */
   GError               *preflight_error;
+  CrPreflight          *models_preflight;  /* GET {base}/models */
+  GError               *models_preflight_error;
   GError               *verify_chat_error;
+  /* The logs as the logs check read them, for one look for Cursor's own
+   * request once all of ours have their answers */
+  GPtrArray            *logs;
+  GError               *logs_error;
 } Run;
+
+typedef struct _Watch Watch;
 
 struct _CrChecklist
 {
@@ -80,6 +97,15 @@ struct _CrChecklist
   GPtrArray     *models;
   CrChatResult  *chat_result;
   CrTokenUsage  *token_usage;
+  gint64         quota_per_unit;       /* 0: not known */
+
+  /* What the Cursor watch needs after a run: its gateway (with the record
+   * of what we sent), when it began, the model. */
+  CrGateway     *last_gateway;
+  gint64         last_run_started;     /* Unix seconds */
+  char          *last_model;
+  GArray        *critical_times;       /* monotonic µs of each usage or logs read */
+  Watch         *watch;                /* the Cursor watch, NULL when not watching */
 
   Run           *run;                  /* the current run, NULL when idle */
 };
@@ -131,6 +157,14 @@ const char  *_cr_checklist_error_symptom        (const GError    *error,
                                                  const char      *fallback);
 void         _cr_checklist_judge_tab            (CrChecklist     *self);
 
+/* cr-checklist.c: the "watching" property */
+void         _cr_checklist_notify_watching      (CrChecklist     *self);
+
+/* cr-checklist.c: the critical limit's budget */
+void         _cr_checklist_note_critical        (CrChecklist     *self);
+guint        _cr_checklist_critical_used        (CrChecklist     *self);
+guint        _cr_checklist_critical_minutes_left (CrChecklist    *self);
+
 /* cr-checklist-gateway.c: the network stages */
 void         _cr_checklist_start_models         (GTask           *task);
 void         _cr_checklist_start_usage          (GTask           *task);
@@ -141,6 +175,11 @@ void         _cr_checklist_maybe_start_verify   (GTask           *task);
 void         _cr_checklist_verify_chat_settled  (GTask           *task);
 void         _cr_checklist_verify_models_failed (GTask           *task,
                                                  const GError    *error);
+/* cr-checklist-watch.c: Cursor's own request in the logs */
+void         _cr_checklist_judge_cursor_chat    (CrChecklist     *self,
+                                                 Run             *run);
+void         _cr_checklist_start_quota_per_unit (GTask           *task);
+void         _cr_checklist_watch_free           (Watch           *watch);
 
 /* Every item update goes through here, so no detail or fix shows the key. */
 static inline void

@@ -2,10 +2,15 @@
  *
  * The runner is a small dependency graph driven by async callbacks:
  *
- *   base URL (local) ─┬─ models ─┬─ chat ── logs
- *                     │          └─ Verify (preflight ∥ Cursor's chat)
- *                     ├─ token usage         ↑ also waits for:
+ *   base URL (local) ─┬─ models ─┬─ chat ── logs ── Cursor's own request (one look)
+ *                     │          ├─ Verify (2 preflights ∥ Cursor's chat)
+ *                     │          └─ Cursor's request format
+ *                     ├─ token usage         ↑ the last two also wait for:
+ *                     ├─ quota per dollar    │
  *                     └─ Cursor's settings (a thread) → Cursor items
+ *
+ * After a run, a watch (cr-checklist-watch.c) can read the token's logs
+ * a few more times until Cursor's own request shows up.
  *
  * Every request of a run shares one GCancellable, and every callback first
  * asks whether its run is still the current, uncancelled one, so a cancelled
@@ -17,7 +22,8 @@
  *   cr-checklist.c          the list model, the public API, the run's bookkeeping
  *   cr-checklist-judge.c    verdicts that need no network; errors put into words
  *   cr-checklist-gateway.c  the gateway's stages: models, usage, chat, logs
- *   cr-checklist-cursor.c   Cursor's settings, its items, and the Verify replay
+ *   cr-checklist-cursor.c   Cursor's settings, its items, the Verify replay and Cursor's request format
+ *   cr-checklist-watch.c    Cursor's own request in the token's logs, and the watch for it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,15 +42,17 @@ static const struct {
   [ITEM_KEY]      = { CR_CHECK_KEY,            N_("The key is accepted") },
   [ITEM_BASE_URL] = { CR_CHECK_BASE_URL,       N_("The base URL is exactly https://crazyrouter.com/v1") },
   [ITEM_MODEL]    = { CR_CHECK_MODEL,          N_("An allowed chat model is chosen") },
-  [ITEM_CHAT]     = { CR_CHECK_CHAT,           N_("The first chat request succeeds") },
-  [ITEM_LOGS]     = { CR_CHECK_LOGS,           N_("The request shows up in the token’s logs") },
+  [ITEM_CHAT]     = { CR_CHECK_CHAT,           N_("A test request from this computer succeeds") },
+  [ITEM_LOGS]     = { CR_CHECK_LOGS,           N_("The token’s logs can be read and show that request") },
   [ITEM_QUOTA]    = { CR_CHECK_QUOTA,          N_("Quota and allowlist fit this token’s job") },
   [ITEM_TAB]      = { CR_CHECK_TAB_COMPLETION, N_("You know Tab Completion bypasses Crazyrouter") },
   /* The Cursor section */
   [ITEM_CURSOR_KEY]      = { CR_CHECK_CURSOR_KEY,      N_("The OpenAI API Key is on in Cursor") },
   [ITEM_CURSOR_BASE_URL] = { CR_CHECK_CURSOR_BASE_URL, N_("Cursor’s Override OpenAI Base URL is exactly right") },
   [ITEM_CURSOR_MODEL]    = { CR_CHECK_CURSOR_MODEL,    N_("The chosen model is enabled in Cursor") },
-  [ITEM_CURSOR_VERIFY]   = { CR_CHECK_CURSOR_VERIFY,   N_("Cursor’s Verify button will succeed") },
+  [ITEM_CURSOR_VERIFY]   = { CR_CHECK_CURSOR_VERIFY,   N_("Cursor’s Verify (or Save) button will succeed") },
+  [ITEM_CURSOR_SHAPE]    = { CR_CHECK_CURSOR_SHAPE,    N_("Crazyrouter accepts the request format Cursor sends") },
+  [ITEM_CURSOR_CHAT]     = { CR_CHECK_CURSOR_CHAT,     N_("Cursor’s first chat request reached Crazyrouter") },
 };
 
 static void cr_checklist_list_model_init (GListModelInterface *iface);
@@ -56,6 +64,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrChecklist, cr_checklist, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_RUNNING,
+  PROP_WATCHING,
   N_PROPS
 };
 
@@ -137,7 +146,11 @@ run_free (gpointer data)
   g_clear_pointer (&run->verify_model, g_free);
   g_clear_pointer (&run->preflight, cr_preflight_free);
   g_clear_error (&run->preflight_error);
+  g_clear_pointer (&run->models_preflight, cr_preflight_free);
+  g_clear_error (&run->models_preflight_error);
   g_clear_error (&run->verify_chat_error);
+  g_clear_pointer (&run->logs, g_ptr_array_unref);
+  g_clear_error (&run->logs_error);
   g_free (run);
 }
 
@@ -155,10 +168,18 @@ run_complete (GTask *task)
   Run *run = task_run (task);
   gboolean cancelled = g_cancellable_is_cancelled (run->cancellable);
 
-  g_clear_object (&run->gateway);
-
   if (self->run == run)
     {
+      /* The watch reads the logs with the same key, and knows from the
+       * gateway which entries are ours. */
+      g_set_object (&self->last_gateway, run->gateway);
+      g_free (self->last_model);
+      self->last_model = g_strdup (run->model);
+      /* Every request of ours has its answer now, so none is taken for
+       * Cursor's. */
+      if (run->cursor && !cancelled)
+        _cr_checklist_judge_cursor_chat (self, run);
+
       if (cancelled)
         for (guint i = 0; i < N_ITEMS; i++)
           if (cr_check_item_get_status (self->items[i]) == CR_CHECK_RUNNING)
@@ -168,6 +189,8 @@ run_complete (GTask *task)
       g_clear_pointer (&self->key, cr_key_free);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
     }
+
+  g_clear_object (&run->gateway);
 
   if (cancelled)
     g_task_return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_CANCELLED, 0, NULL, 0));
@@ -183,6 +206,59 @@ _cr_checklist_run_end_op (GTask *task)
   g_assert (run->pending > 0);
   if (--run->pending == 0)
     run_complete (task);
+}
+
+void
+_cr_checklist_notify_watching (CrChecklist *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
+}
+
+/* ----------------------------------------------------------------------- */
+/* The critical limit's budget                                              */
+
+static void
+forget_old_critical (CrChecklist *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint old = 0;
+
+  while (old < self->critical_times->len
+         && now - g_array_index (self->critical_times, gint64, old) >= CRITICAL_WINDOW_US)
+    old++;
+  g_array_remove_range (self->critical_times, 0, old);
+}
+
+/* Every read of the token's usage or logs, when it is sent. */
+void
+_cr_checklist_note_critical (CrChecklist *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  forget_old_critical (self);
+  g_array_append_val (self->critical_times, now);
+}
+
+guint
+_cr_checklist_critical_used (CrChecklist *self)
+{
+  forget_old_critical (self);
+  return self->critical_times->len;
+}
+
+/* Until the oldest read leaves the window, rounded up; the whole window
+ * when we know of none (the reads were someone else's). */
+guint
+_cr_checklist_critical_minutes_left (CrChecklist *self)
+{
+  gint64 left;
+
+  forget_old_critical (self);
+  if (self->critical_times->len == 0)
+    return CRITICAL_WINDOW_US / (60 * G_USEC_PER_SEC);
+
+  left = g_array_index (self->critical_times, gint64, 0) + CRITICAL_WINDOW_US - g_get_monotonic_time ();
+  return (guint) MAX (1, (left + 60 * G_USEC_PER_SEC - 1) / (60 * G_USEC_PER_SEC));
 }
 
 /* Items that wait for an answer that will never come get "needs you". */
@@ -204,9 +280,11 @@ cr_checklist_dispose (GObject *object)
 {
   CrChecklist *self = CR_CHECKLIST (object);
 
+  g_clear_pointer (&self->watch, _cr_checklist_watch_free);
   for (guint i = 0; i < N_ITEMS; i++)
     g_clear_object (&self->items[i]);
   g_clear_object (&self->gateway);
+  g_clear_object (&self->last_gateway);
 
   G_OBJECT_CLASS (cr_checklist_parent_class)->dispose (object);
 }
@@ -229,6 +307,8 @@ cr_checklist_finalize (GObject *object)
   g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
   g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
   g_clear_pointer (&self->verify_model, g_free);
+  g_clear_pointer (&self->last_model, g_free);
+  g_clear_pointer (&self->critical_times, g_array_unref);
 
   G_OBJECT_CLASS (cr_checklist_parent_class)->finalize (object);
 }
@@ -245,6 +325,9 @@ cr_checklist_get_property (GObject    *object,
     {
     case PROP_RUNNING:
       g_value_set_boolean (value, cr_checklist_get_running (self));
+      break;
+    case PROP_WATCHING:
+      g_value_set_boolean (value, cr_checklist_get_watching (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -263,6 +346,9 @@ cr_checklist_class_init (CrChecklistClass *klass)
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WATCHING] =
+    g_param_spec_boolean ("watching", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -274,6 +360,8 @@ cr_checklist_init (CrChecklist *self)
     self->items[i] = cr_check_item_new_in_section (item_table[i].id, _(item_table[i].title),
                                                    i < N_GATEWAY_ITEMS ? CR_CHECK_SECTION_GATEWAY
                                                                        : CR_CHECK_SECTION_CURSOR);
+
+  self->critical_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   /* Known without a run: show it from the start. */
   _cr_checklist_judge_tab (self);
@@ -413,6 +501,7 @@ clear_results (CrChecklist *self)
   g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
   g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
   g_clear_pointer (&self->verify_model, g_free);
+  self->quota_per_unit = 0;
 }
 
 static Run *
@@ -450,10 +539,11 @@ run_prepare (CrChecklist *self,
              Run         *run)
 {
   static const ItemIndex remote[] = {
-    ITEM_KEY, ITEM_MODEL, ITEM_CHAT, ITEM_LOGS, ITEM_QUOTA, ITEM_CURSOR_VERIFY,
+    ITEM_KEY, ITEM_MODEL, ITEM_CHAT, ITEM_LOGS, ITEM_QUOTA,
+    ITEM_CURSOR_VERIFY, ITEM_CURSOR_SHAPE, ITEM_CURSOR_CHAT,
   };
-  /* Verify is last: skipped only when the Cursor section is on. */
-  guint n_remote = G_N_ELEMENTS (remote) - (run->cursor ? 0 : 1);
+  /* The Cursor ones are last: skipped only when the Cursor section is on. */
+  guint n_remote = G_N_ELEMENTS (remote) - (run->cursor ? 0 : 3);
 
   for (guint i = 0; i < N_ITEMS; i++)
     {
@@ -501,6 +591,14 @@ cr_checklist_run_async (CrChecklist         *self,
   /* We report cancellation ourselves, in our own error domain. */
   g_task_set_check_cancellable (task, FALSE);
 
+  /* A new run starts over: it ends the watch of the last one. */
+  if (self->watch != NULL)
+    {
+      g_clear_pointer (&self->watch, _cr_checklist_watch_free);
+      _cr_checklist_notify_watching (self);
+    }
+  g_clear_object (&self->last_gateway);
+
   /* Detach the previous run before cancelling it, so that its last
    * callbacks, however soon they come, leave the items alone. */
   previous = g_steal_pointer (&self->run);
@@ -528,10 +626,19 @@ cr_checklist_run_async (CrChecklist         *self,
       run->gateway = self->gateway != NULL ? g_object_ref (self->gateway)
                                            : cr_gateway_new (run->diagnosis->input, self->key);
 
+      self->last_run_started = g_get_real_time () / G_USEC_PER_SEC;
+
       /* Independent of each other: they go out at once. */
       if (run->cursor)
-        item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING,
-                  _("Waiting for the model list and Cursor’s settings…"), NULL, NULL);
+        {
+          item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_RUNNING,
+                    _("Waiting for the model list and Cursor’s settings…"), NULL, NULL);
+          item_set (self, ITEM_CURSOR_SHAPE, CR_CHECK_RUNNING,
+                    _("Waiting for the model list and Cursor’s settings…"), NULL, NULL);
+          item_set (self, ITEM_CURSOR_CHAT, CR_CHECK_RUNNING,
+                    _("Waiting for the test request…"), NULL, NULL);
+          _cr_checklist_start_quota_per_unit (task);
+        }
       _cr_checklist_start_models (task);
       _cr_checklist_start_usage (task);
     }

@@ -10,7 +10,8 @@
  * and replays Cursor's Verify (its chat request and its CORS preflight)
  * right after the models answer, beside the chat check:
  *
- *   models ∥ usage ∥ Cursor's settings → chat ∥ Verify → logs
+ *   models ∥ usage ∥ Cursor's settings → chat ∥ Verify ∥ Cursor's request
+ *   format → logs → Cursor's own request (one look at the same logs)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -83,6 +84,25 @@ gboolean       cr_checklist_run_finish        (CrChecklist         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 gboolean       cr_checklist_get_running       (CrChecklist   *self);
+
+/* After a run with the Cursor section: reads the token's logs a few more
+ * times, up to @seconds, until Cursor's own request shows up (the person
+ * sends a message in Cursor's chat meanwhile), updating the "cursor-chat"
+ * item live with the time left and then its verdict. Completes at once when
+ * Cursor's request is in already; fails with G_IO_ERROR_NOT_INITIALIZED
+ * without such a run, G_IO_ERROR_CANCELLED when cancelled or when a new run
+ * starts. Stays within the gateway's limit of 20 reads in 20 minutes. */
+void           cr_checklist_watch_cursor_async (CrChecklist        *self,
+                                               guint                seconds,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       cr_checklist_watch_cursor_finish (CrChecklist       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* While watching ("watching" property): look now, not at the next poll. */
+void           cr_checklist_watch_cursor_now  (CrChecklist   *self);
+gboolean       cr_checklist_get_watching      (CrChecklist   *self);
 
 /* Counts over the items in the model, for a summary. */
 guint          cr_checklist_count             (CrChecklist   *self,

@@ -23,6 +23,10 @@ explains (const CrSentRequest *ours,
           gint64               now)
 {
   gint64 until = ours->settled_at > 0 ? ours->settled_at : now;
+  gboolean error_entry = entry->type == CR_LOG_TYPE_ERROR;
+
+  if ((ours->outcome == CR_SENT_ANSWERED && error_entry) || (ours->outcome == CR_SENT_FAILED && !error_entry))
+    return FALSE;
 
   return g_strcmp0 (ours->model, entry->model_name) == 0
          && ours->streamed == entry->is_stream
@@ -41,14 +45,28 @@ cr_cursor_chat_find (GPtrArray *logs,
   g_return_val_if_fail (logs != NULL, NULL);
 
   taken = g_new0 (gboolean, logs->len + 1);
-  /* Each request of ours takes the oldest entry it explains. */
+  /* Each request of ours takes the entry it explains that was written
+   * closest to when it was sent. */
   for (guint s = 0; sent != NULL && s < sent->len; s++)
-    for (guint i = logs->len; i > 0; i--)
-      if (!taken[i - 1] && explains (g_ptr_array_index (sent, s), g_ptr_array_index (logs, i - 1), now))
+    {
+      const CrSentRequest *ours = g_ptr_array_index (sent, s);
+      gint64 best_distance = G_MAXINT64;
+      guint best = logs->len;
+
+      for (guint i = 0; i < logs->len; i++)
         {
-          taken[i - 1] = TRUE;
-          break;
+          const CrLogEntry *entry = g_ptr_array_index (logs, i);
+          gint64 distance = ABS (entry->created_at - ours->sent_at);
+
+          if (!taken[i] && explains (ours, entry, now) && distance < best_distance)
+            {
+              best_distance = distance;
+              best = i;
+            }
         }
+      if (best < logs->len)
+        taken[best] = TRUE;
+    }
 
   for (guint i = 0; i < logs->len; i++)
     {

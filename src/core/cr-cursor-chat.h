@@ -20,8 +20,9 @@ G_BEGIN_DECLS
 /* Cursor's newest request in @logs (newest first): the newest consume or
  * error entry created at or after @since (0: any) that none of @sent
  * (CrSentRequest*, may be NULL) explains. Each of ours explains at most one
- * entry: the same model and streaming, created while it was out (give or
- * take the clocks' skew). NULL when there is none. */
+ * entry, the closest in time: the same model and streaming, a consume
+ * entry when it was answered and an error entry when it failed, created
+ * while it was out (give or take the clocks' skew). NULL when none is left. */
 const CrLogEntry *cr_cursor_chat_find   (GPtrArray        *logs,
                                          GPtrArray        *sent,
                                          gint64            since,

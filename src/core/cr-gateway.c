@@ -249,7 +249,11 @@ static void
 return_error (GTask  *task,
               GError *error)
 {
-  request_settle (g_task_get_task_data (task));
+  Request *req = g_task_get_task_data (task);
+
+  if (req->sent != NULL)
+    req->sent->outcome = CR_SENT_FAILED;
+  request_settle (req);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -401,6 +405,8 @@ return_parsed (GTask   *task,
   if (result == NULL)
     return;
 
+  if (req->sent != NULL)
+    req->sent->outcome = CR_SENT_ANSWERED;
   request_settle (req);
   g_task_return_pointer (task, result, free_func);
   g_object_unref (task);

@@ -21,12 +21,19 @@ G_BEGIN_DECLS
 #define CR_GATEWAY_DEFAULT_MAX_BODY  (1 << 20) /* bytes */
 
 
+typedef enum {
+  CR_SENT_OUT,        /* no answer yet */
+  CR_SENT_ANSWERED,   /* answered: its log entry is a consume entry */
+  CR_SENT_FAILED,     /* refused or lost: its entry, if any, is an error entry */
+} CrSentOutcome;
+
 /* A chat request this client sent with the key. Times are Unix seconds. */
 typedef struct {
-  gint64    sent_at;
-  gint64    settled_at;   /* 0 while it is out */
-  char     *model;
-  gboolean  streamed;
+  gint64         sent_at;
+  gint64         settled_at;   /* 0 while it is out */
+  char          *model;
+  gboolean       streamed;
+  CrSentOutcome  outcome;
 } CrSentRequest;
 
 void          cr_sent_request_free            (CrSentRequest *request);
