@@ -1,6 +1,7 @@
 /* cr-demo-gateway.c: the loopback test gateway, for trying the app locally
  *
  *   crazyrouter-demo-gateway [--port N] [--tls] [--latency MS] [--mode NAME]
+ *                            [--cursor-after SECONDS]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,12 +53,15 @@ main (int   argc,
   gboolean tls = FALSE;
   int port = 0;
   int latency = 0;
+  int cursor_after = -1;
   CrTestMode mode = CR_TEST_MODE_NORMAL;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: any free one)", "N" },
     { "tls", 0, 0, G_OPTION_ARG_NONE, &tls, "Serve https with a throwaway certificate", NULL },
     { "latency", 'l', 0, G_OPTION_ARG_INT, &latency, "Delay every answer", "MS" },
     { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name, "A fault to inject (see the list below)", "NAME" },
+    { "cursor-after", 0, 0, G_OPTION_ARG_INT, &cursor_after,
+      "Act as if Cursor sent a chat with gpt-5.4 (on " CR_TEST_TOKEN_GOOD "), SECONDS from now", "SECONDS" },
     { NULL }
   };
 
@@ -70,9 +74,9 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (port < 0 || port > 65535 || latency < 0)
+  if (port < 0 || port > 65535 || latency < 0 || cursor_after > 24 * 60 * 60)
     {
-      g_printerr ("--port must be 0–65535 and --latency not negative\n");
+      g_printerr ("--port must be 0–65535, --latency not negative and --cursor-after at most a day\n");
       return 2;
     }
   if (mode_name != NULL && !cr_test_mode_from_string (mode_name, &mode))
@@ -89,6 +93,10 @@ main (int   argc,
     }
   cr_test_gateway_set_mode (gateway, mode);
   cr_test_gateway_set_latency (gateway, latency);
+  /* What the app's Cursor watch waits for: the entry Cursor's chat leaves. */
+  if (cursor_after >= 0)
+    cr_test_gateway_add_log_later (gateway, CR_TEST_TOKEN_GOOD, (guint) cursor_after * 1000,
+                                   CR_TEST_LOG_CURSOR_CHAT, "gpt-5.4");
 
   g_print ("Demo gateway running. Base URL:\n\n  %s\n\n", cr_test_gateway_get_base_url (gateway));
   if (tls)
@@ -100,6 +108,9 @@ main (int   argc,
   g_print ("  %-26s 401 Invalid token\n", "anything else");
   if (mode != CR_TEST_MODE_NORMAL || latency > 0)
     g_print ("\nMode: %s, latency: %d ms\n", cr_test_mode_to_string (mode), latency);
+  if (cursor_after >= 0)
+    g_print ("\nCursor's first chat (gpt-5.4, %s) shows up in the logs in %d s.\n", CR_TEST_TOKEN_GOOD,
+             cursor_after);
   g_print ("\nPress Ctrl-C to stop.\n");
 
   loop = g_main_loop_new (NULL, FALSE);
