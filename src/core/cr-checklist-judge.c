@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-checklist-private.h"
+#include "cr-models.h"
 #include "cr-key.h"
 
 /* Cursor needs one or two models; a few more is still a deliberate choice. */
@@ -228,6 +229,9 @@ judge_quota_warnings (Verdict            *verdict,
                       const char         *model)
 {
   guint n_limits = usage->model_limits != NULL ? g_strv_length (usage->model_limits) : 0;
+  /* Name only models that go through the gateway in Cursor. */
+  g_autofree char *suggested = cr_models_through_gateway (model) ? g_strdup (model)
+                                                                 : cr_models_recommended_list ();
 
   if (usage->unlimited_quota)
     verdict_add (verdict, CR_CHECK_WARNING, "cost",
@@ -238,7 +242,7 @@ judge_quota_warnings (Verdict            *verdict,
     verdict_add (verdict, CR_CHECK_WARNING, "cost",
                  g_strdup (_("The model allowlist is off, so this token may use every model.")),
                  g_strdup_printf (_("Turn on the allowlist and keep only the models Cursor should use, such as %s."),
-                                  model));
+                                  suggested));
   else if (n_limits > WIDE_ALLOWLIST)
     {
       g_autofree char *names = g_strjoinv (", ", usage->model_limits);
@@ -246,7 +250,7 @@ judge_quota_warnings (Verdict            *verdict,
       verdict_add (verdict, CR_CHECK_WARNING, "cost",
                    g_strdup_printf (_("The allowlist has %u models (%s), more than Cursor needs."),
                                     n_limits, names),
-                   g_strdup_printf (_("Keep only the models Cursor should use, such as %s."), model));
+                   g_strdup_printf (_("Keep only the models Cursor should use, such as %s."), suggested));
     }
 }
 

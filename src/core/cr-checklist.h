@@ -25,10 +25,11 @@
 #include "cr-cursor-history.h"
 #include "cr-endpoint.h"
 #include "cr-gateway.h"
+#include "cr-models.h"
 
 G_BEGIN_DECLS
 
-#define CR_DEFAULT_MODEL "gpt-5.4"
+#define CR_DEFAULT_MODEL CR_MODELS_BASELINE
 
 #define CR_TYPE_CHECKLIST (cr_checklist_get_type ())
 G_DECLARE_FINAL_TYPE (CrChecklist, cr_checklist, CR, CHECKLIST, GObject)
