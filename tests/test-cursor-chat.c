@@ -105,9 +105,9 @@ test_find_each_request_once (void)
   g_autoptr(GPtrArray) logs = logs_new ();
   g_autoptr(GPtrArray) sent = sent_array_new ();
 
-  g_ptr_array_add (logs, entry_new (NOW - 1, CR_LOG_TYPE_CONSUME, "gpt-5.4", FALSE, NULL));
-  g_ptr_array_add (logs, entry_new (NOW - 2, CR_LOG_TYPE_CONSUME, "gpt-5.4", FALSE, NULL));
-  g_ptr_array_add (sent, sent_new (NOW - 3, NOW - 2, "gpt-5.4", FALSE));
+  g_ptr_array_add (logs, entry_new (NOW - 1, CR_LOG_TYPE_CONSUME, "gpt-5.4", TRUE, NULL));
+  g_ptr_array_add (logs, entry_new (NOW - 2, CR_LOG_TYPE_CONSUME, "gpt-5.4", TRUE, NULL));
+  g_ptr_array_add (sent, sent_new (NOW - 3, NOW - 2, "gpt-5.4", TRUE));
 
   g_assert_true (cr_cursor_chat_find (logs, sent, 0, NOW) == g_ptr_array_index (logs, 0));
 }
@@ -119,8 +119,8 @@ test_find_time_window (void)
   g_autoptr(GPtrArray) logs = logs_new ();
   g_autoptr(GPtrArray) sent = sent_array_new ();
 
-  g_ptr_array_add (logs, entry_new (NOW - 100, CR_LOG_TYPE_CONSUME, "gpt-5.4", FALSE, NULL));
-  g_ptr_array_add (sent, sent_new (NOW - 10, NOW - 9, "gpt-5.4", FALSE));
+  g_ptr_array_add (logs, entry_new (NOW - 100, CR_LOG_TYPE_CONSUME, "gpt-5.4", TRUE, NULL));
+  g_ptr_array_add (sent, sent_new (NOW - 10, NOW - 9, "gpt-5.4", TRUE));
   g_assert_true (cr_cursor_chat_find (logs, sent, 0, NOW) == g_ptr_array_index (logs, 0));
 
   /* Clocks 4 s apart: still ours. */
@@ -130,6 +130,29 @@ test_find_time_window (void)
   ((CrSentRequest *) g_ptr_array_index (sent, 0))->settled_at = 0;
   ((CrLogEntry *) g_ptr_array_index (logs, 0))->created_at = NOW;
   g_assert_null (cr_cursor_chat_find (logs, sent, 0, NOW));
+}
+
+/* An earlier run's checks (not streamed, a few prompt tokens) are in the
+ * logs too, and this run cannot know them: they are never Cursor's. Cursor
+ * streams, and sends its context with the message. */
+static void
+test_find_earlier_checks (void)
+{
+  g_autoptr(GPtrArray) logs = logs_new ();
+  CrLogEntry *earlier_refusal = entry_new (NOW - 60, CR_LOG_TYPE_ERROR, "gpt-5.4", FALSE,
+                                           "field messages is required");
+  CrLogEntry *earlier_chat = entry_new (NOW - 61, CR_LOG_TYPE_CONSUME, "gpt-5.4", FALSE, NULL);
+  CrLogEntry *long_prompt = entry_new (NOW - 3600, CR_LOG_TYPE_CONSUME, "gpt-5.4", FALSE, NULL);
+
+  earlier_chat->prompt_tokens = 19;
+  long_prompt->prompt_tokens = 2350;
+  g_ptr_array_add (logs, earlier_refusal);
+  g_ptr_array_add (logs, earlier_chat);
+  g_assert_null (cr_cursor_chat_find (logs, NULL, 0, NOW));
+
+  /* Not streamed, but with real context: not one of our checks. */
+  g_ptr_array_add (logs, long_prompt);
+  g_assert_true (cr_cursor_chat_find (logs, NULL, 0, NOW) == long_prompt);
 }
 
 /* Only what came after @since counts, and only requests (consume or error). */
@@ -308,6 +331,7 @@ main (int   argc,
   g_test_add_func ("/cursor-chat/find/each-request-once", test_find_each_request_once);
   g_test_add_func ("/cursor-chat/find/by-outcome", test_find_by_outcome);
   g_test_add_func ("/cursor-chat/find/time-window", test_find_time_window);
+  g_test_add_func ("/cursor-chat/find/earlier-checks", test_find_earlier_checks);
   g_test_add_func ("/cursor-chat/find/since-and-types", test_find_since_and_types);
   g_test_add_func ("/cursor-chat/error-codes", test_error_codes);
   g_test_add_func ("/cursor-chat/format", test_format);

@@ -320,6 +320,22 @@ test_watch_new_run (Fixture       *f,
   g_clear_error (&watch.error);
 }
 
+/* Another run (another process: the window, then --check) sees this run's
+ * test requests in the logs without knowing it sent them; they are still
+ * never taken for Cursor's. */
+static void
+test_earlier_run_not_cursor (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CrGateway) other = cr_gateway_new (cr_test_gateway_get_base_url (f->server), KEY);
+
+  run (f);
+  cr_checklist_set_gateway (f->list, other);
+  run (f);
+  g_assert_cmpint (cr_check_item_get_status (chat_item (f)), ==, CR_CHECK_NEEDS_YOU);
+  g_assert_cmpuint (cr_test_gateway_count_responses_bodies (f->server), ==, 2);
+}
+
 /* Cursor's message came while the checks ran: the run's own look sees it,
  * and the watch has nothing left to do. */
 static void
@@ -356,6 +372,7 @@ main (int   argc,
   ADD ("/cursor-watch/cancel", test_watch_cancel);
   ADD ("/cursor-watch/new-run", test_watch_new_run);
   ADD ("/cursor-watch/run-sees-cursor", test_run_sees_cursor);
+  ADD ("/cursor-watch/earlier-run-not-cursor", test_earlier_run_not_cursor);
 
   return g_test_run ();
 }

@@ -199,8 +199,7 @@ item_set (CrChecklist   *self,
 static inline gboolean
 error_is_cancelled (const GError *error)
 {
-  return g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED)
-         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 G_END_DECLS

@@ -193,7 +193,7 @@ run_complete (GTask *task)
   g_clear_object (&run->gateway);
 
   if (cancelled)
-    g_task_return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_CANCELLED, 0, NULL, 0));
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The check was cancelled."));
   else
     g_task_return_boolean (task, TRUE);
 }

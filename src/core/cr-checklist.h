@@ -76,7 +76,7 @@ void           cr_checklist_set_gateway       (CrChecklist   *self,
                                                CrGateway     *gateway);
 
 /* Resets every item to pending and runs. Completes when every item has a
- * final status; fails only with CR_GATEWAY_ERROR_CANCELLED. */
+ * final status; fails only with G_IO_ERROR_CANCELLED. */
 void           cr_checklist_run_async         (CrChecklist         *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,

@@ -13,6 +13,8 @@
 
 /* Our clock and the gateway's need not agree to the second. */
 #define CLOCK_SKEW_S     5
+/* Our checks send a prompt of a few tokens; Cursor sends context. */
+#define CHECK_PROMPT_TOKENS 64
 /* Older than this, an entry says how Cursor was, not how it is. */
 #define STALE_S          (24 * 60 * 60)
 #define SHOWN_CHARS      300
@@ -32,6 +34,15 @@ explains (const CrSentRequest *ours,
          && ours->streamed == entry->is_stream
          && entry->created_at >= ours->sent_at - CLOCK_SKEW_S
          && entry->created_at <= until + CLOCK_SKEW_S;
+}
+
+/* This app's checks are never streamed and carry a prompt of a few tokens:
+ * such an entry may be from an earlier check (another run does not know
+ * what this one sent), and Cursor streams its chats. */
+static gboolean
+looks_like_a_check (const CrLogEntry *entry)
+{
+  return !entry->is_stream && entry->prompt_tokens <= CHECK_PROMPT_TOKENS;
 }
 
 const CrLogEntry *
@@ -72,7 +83,7 @@ cr_cursor_chat_find (GPtrArray *logs,
     {
       const CrLogEntry *entry = g_ptr_array_index (logs, i);
 
-      if (taken[i] || entry->created_at < since - CLOCK_SKEW_S)
+      if (taken[i] || entry->created_at < since - CLOCK_SKEW_S || looks_like_a_check (entry))
         continue;
       /* Top-ups, refunds and the like are not requests. */
       if (entry->type == CR_LOG_TYPE_CONSUME || entry->type == CR_LOG_TYPE_ERROR)

@@ -22,7 +22,9 @@ G_BEGIN_DECLS
  * (CrSentRequest*, may be NULL) explains. Each of ours explains at most one
  * entry, the closest in time: the same model and streaming, a consume
  * entry when it was answered and an error entry when it failed, created
- * while it was out (give or take the clocks' skew). NULL when none is left. */
+ * while it was out (give or take the clocks' skew). An entry that looks
+ * like one of this app's checks (not streamed, a prompt of a few tokens) is
+ * never Cursor's: it may be from an earlier run. NULL when none is left. */
 const CrLogEntry *cr_cursor_chat_find   (GPtrArray        *logs,
                                          GPtrArray        *sent,
                                          gint64            since,

@@ -105,8 +105,11 @@ cr_gateway_chat_finish (CrGateway     *self,
 }
 
 /* Cursor 3.x's GPT-5 request, as reported by its users: a Responses-API
- * body (input, reasoning, text, include, store; no messages), streamed,
- * sent to /chat/completions. Kept as small as Cursor's shape allows. */
+ * body (input, reasoning, text, include, store; no messages) sent to
+ * /chat/completions. Cursor streams it; ours does not, because a gateway
+ * refuses or takes the body before streaming matters, and a request that is
+ * not streamed is never taken for Cursor's in the token's logs (by another
+ * run, which does not know we sent it). */
 static GBytes *
 build_responses_body (const char *model)
 {
@@ -122,7 +125,7 @@ build_responses_body (const char *model)
   json_builder_end_object (builder);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "stream");
-  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_add_boolean_value (builder, FALSE);
   json_builder_set_member_name (builder, "reasoning");
   json_builder_begin_object (builder);
   add_string (builder, "effort", "low");
@@ -156,7 +159,7 @@ cr_gateway_cursor_shape_async (CrGateway           *self,
   g_return_if_fail (model != NULL);
 
   req = g_new0 (Request, 1);
-  _cr_gateway_note_sent (self, req, model, TRUE);
+  _cr_gateway_note_sent (self, req, model, FALSE);
   _cr_gateway_start_request (self, REQUEST_SHAPE, "POST",
                              cr_endpoint_join (cr_gateway_get_base_url (self), "/chat/completions"),
                              build_responses_body (model), req, cancellable, callback, user_data,

@@ -151,11 +151,6 @@ static const CodeText code_texts[] = {
     N_("Following the redirect would have sent the key to another address or over an unencrypted connection, so it was not followed."),
     N_("Use the gateway's own address directly: https://crazyrouter.com/v1."),
   },
-  [CR_GATEWAY_ERROR_CANCELLED] = {
-    N_("Cancelled"),
-    N_("The request was cancelled."),
-    N_("Try again when you are ready."),
-  },
 };
 
 static const CodeText *
@@ -465,8 +460,6 @@ classify_io_error (gint code)
 {
   switch (code)
     {
-    case G_IO_ERROR_CANCELLED:
-      return CR_GATEWAY_ERROR_CANCELLED;
     case G_IO_ERROR_TIMED_OUT:
       return CR_GATEWAY_ERROR_TIMEOUT;
     case G_IO_ERROR_CONNECTION_REFUSED:
@@ -485,7 +478,7 @@ cr_gateway_error_from_transport (const GError *error)
 
   g_return_val_if_fail (error != NULL, NULL);
 
-  if (error->domain == CR_GATEWAY_ERROR)
+  if (error->domain == CR_GATEWAY_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
   if (error->domain == G_IO_ERROR)
@@ -498,9 +491,6 @@ cr_gateway_error_from_transport (const GError *error)
            (error->code == SOUP_SESSION_ERROR_PARSING ||
             error->code == SOUP_SESSION_ERROR_ENCODING))
     code = CR_GATEWAY_ERROR_MALFORMED;
-
-  if (code == CR_GATEWAY_ERROR_CANCELLED)
-    return cr_gateway_error_new (code, 0, NULL, 0);
 
   return cr_gateway_error_new_detail (code, 0, NULL, 0, error->message);
 }

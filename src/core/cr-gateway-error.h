@@ -38,8 +38,10 @@ typedef enum {
   CR_GATEWAY_ERROR_MALFORMED,           /* not JSON, truncated, or the wrong shape */
   CR_GATEWAY_ERROR_TOO_LARGE,           /* answer over the size cap */
   CR_GATEWAY_ERROR_INSECURE_REDIRECT,   /* redirect to http:// or another host: not followed */
-  CR_GATEWAY_ERROR_CANCELLED,
 } CrGatewayError;
+
+/* Cancellation is not one of ours: every call reports it as GIO does,
+ * G_IO_ERROR_CANCELLED, so callers test one thing. */
 
 GQuark       cr_gateway_error_quark          (void);
 

@@ -268,7 +268,7 @@ return_transport_error (GTask  *task,
   g_autoptr(GError) owned = error;
 
   if (req->caller != NULL && g_cancellable_is_cancelled (req->caller))
-    return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_CANCELLED, 0, NULL, 0));
+    return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The request was cancelled.")));
   else if (req->timed_out)
     return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_TIMEOUT, 0, NULL, 0));
   else

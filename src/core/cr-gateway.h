@@ -81,7 +81,7 @@ CrChatResult *cr_gateway_chat_finish          (CrGateway           *self,
                                                GError             **error);
 
 /* The same question in Cursor 3.x's shape: a Responses-API body (input,
- * reasoning, text, include, store; no messages), streamed, with a few
+ * reasoning, text, include, store; no messages), not streamed, with a few
  * output tokens, to {base}/chat/completions. A gateway that does not take
  * it answers 400 "field messages is required" (CR_GATEWAY_ERROR_HTTP). */
 void          cr_gateway_cursor_shape_async   (CrGateway           *self,

@@ -60,7 +60,7 @@ check_error (const GError *error,
 
   CR_FUZZ_CHECK (error != NULL);
   CR_FUZZ_CHECK (error->domain == CR_GATEWAY_ERROR);
-  CR_FUZZ_CHECK (error->code >= 0 && error->code <= CR_GATEWAY_ERROR_CANCELLED);
+  CR_FUZZ_CHECK (error->code >= 0 && error->code <= CR_GATEWAY_ERROR_INSECURE_REDIRECT);
   if (from_parser)
     CR_FUZZ_CHECK (error->code == CR_GATEWAY_ERROR_MALFORMED);
 

@@ -239,8 +239,7 @@ on_chat_done (GObject      *source,
       cr_setup_state_take_chat_result (state, result);
       show_result (self, result);
     }
-  else if (g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CANCELLED)
-           || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       sync_test_view (self);
     }

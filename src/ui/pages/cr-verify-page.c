@@ -93,7 +93,6 @@ headline_for (const GError *error)
       return _("The answer did not come from the API");
     case CR_GATEWAY_ERROR_INSECURE_REDIRECT:
       return _("The server tried to send the key elsewhere");
-    case CR_GATEWAY_ERROR_CANCELLED:
     default:
       return _("The check did not work");
     }
