@@ -1066,6 +1066,12 @@ test_tls_bad_certificate (gconstpointer data)
   fixture_setup_tls (f, GPOINTER_TO_INT (data));
   models = list_models (f, NULL, &error);
   assert_gateway_error (f, error, CR_GATEWAY_ERROR_TLS);
+  /* The error names the certificate's own problem. */
+  g_test_message ("%s", error->message);
+  if (GPOINTER_TO_INT (data) == CR_TEST_TLS_EXPIRED)
+    g_assert_nonnull (strstr (error->message, "expired"));
+  else
+    g_assert_nonnull (strstr (error->message, "another name"));
   g_assert_cmpuint (cr_test_gateway_get_request_count (f->gateway), ==, 0);
   fixture_teardown (f, NULL);
 }
@@ -1370,12 +1376,80 @@ test_preflight_judge (void)
   }
 }
 
+/* --- the trace --- */
+
+/* Debug messages of this program, while a test collects them. */
+static GString *trace;
+
+static GLogWriterOutput
+write_log (GLogLevelFlags   level,
+           const GLogField *fields,
+           gsize            n_fields,
+           gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+    else if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+
+  if (trace != NULL && level == G_LOG_LEVEL_DEBUG && g_strcmp0 (domain, G_LOG_DOMAIN) == 0)
+    {
+      g_string_append_printf (trace, "%s\n", message);
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* G_MESSAGES_DEBUG=crazyrouter-setup: every request's method, address,
+ * headers, status and time, with the key hidden everywhere. */
+static void
+test_trace (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(CrGateway) traced = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_strdup (cr_test_gateway_get_base_url (f->gateway));
+
+  trace = g_string_new (NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "crazyrouter-setup", TRUE);
+  traced = cr_gateway_new (base, CR_TEST_TOKEN_GOOD);
+  cr_gateway_list_models_async (traced, NULL, on_done, &result);
+  models = cr_gateway_list_models_finish (traced, await (&result), &error);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_assert_no_error (error);
+
+  g_test_message ("%s", trace->str);
+  g_assert_nonnull (strstr (trace->str, "GET /v1/models"));
+  g_assert_nonnull (strstr (trace->str, "Authorization: [hidden]"));
+  g_assert_nonnull (strstr (trace->str, "200"));
+  g_assert_nonnull (strstr (trace->str, " ms"));
+  g_assert_null (strstr (trace->str, CR_TEST_TOKEN_GOOD));
+  g_string_free (g_steal_pointer (&trace), TRUE);
+
+  /* Off by default: not a line. */
+  trace = g_string_new (NULL);
+  g_clear_object (&result);
+  g_clear_pointer (&models, g_ptr_array_unref);
+  models = list_models (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (trace->str, ==, "");
+  g_string_free (g_steal_pointer (&trace), TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_log_set_writer_func (write_log, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
+  ADD ("/gateway/trace", test_trace);
   ADD ("/gateway/models/allowlist", test_models_allowlist);
   ADD ("/gateway/chat/reply", test_chat_reply);
   ADD ("/gateway/chat/latency", test_chat_latency);

@@ -7,8 +7,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "cr-cursor"
-
 #include "config.h"
 
 #include <errno.h>

@@ -11,6 +11,7 @@
 
 #include "cr-endpoint.h"
 #include "cr-gateway-private.h"
+#include "cr-key.h"
 
 #define MAX_REDIRECTS 5
 #define READ_CHUNK    (64 * 1024)
@@ -102,12 +103,82 @@ cr_gateway_class_init (CrGatewayClass *klass)
   object_class->finalize = cr_gateway_finalize;
 }
 
+/* ---- A trace a person can read and share ----------------------------- */
+
+/* The line with the key masked wherever it shows, and Authorization's value
+ * never shown at all. */
+static char *
+trace_safe (CrGateway  *self,
+            const char *line)
+{
+  g_autofree char *masked = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (g_ascii_strncasecmp (line, "Authorization:", strlen ("Authorization:")) == 0)
+    return g_strdup ("Authorization: [hidden]");
+  if (self->key == NULL || *self->key == '\0' || strstr (line, self->key) == NULL)
+    return g_strdup (line);
+
+  masked = cr_key_mask (self->key);
+  parts = g_strsplit (line, self->key, -1);
+  return g_strjoinv (masked, parts);
+}
+
+static void
+print_trace (SoupLogger         *logger,
+             SoupLoggerLogLevel  level,
+             char                direction,
+             const char         *data,
+             gpointer            user_data)
+{
+  g_autofree char *safe = trace_safe (user_data, data);
+
+  g_debug ("%c %s", direction, safe);
+}
+
+/* On when this program's debug messages are (G_MESSAGES_DEBUG, --verbose),
+ * as GNOME Online Accounts traces its requests. */
+static void
+attach_trace (CrGateway *self)
+{
+  SoupLogger *logger;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+
+  logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
+  soup_logger_set_printer (logger, print_trace, self, NULL);
+  soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
+  g_object_unref (logger);
+}
+
+/* "GET https://crazyrouter.com/v1/models: 200 in 84 ms", no user info. */
+static void
+trace_done (Request    *req,
+            guint       status,
+            const char *problem)
+{
+  g_autofree char *shown = NULL;
+  gint64 ms;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) || req->uri == NULL)
+    return;
+
+  shown = g_uri_to_string_partial (req->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_AUTH_PARAMS);
+  ms = (g_get_monotonic_time () - req->started) / 1000;
+  if (problem != NULL)
+    g_debug ("%s %s: %s after %" G_GINT64_FORMAT " ms", req->method, shown, problem, ms);
+  else
+    g_debug ("%s %s: %u in %" G_GINT64_FORMAT " ms", req->method, shown, status, ms);
+}
+
 static void
 cr_gateway_init (CrGateway *self)
 {
   self->session = soup_session_new_with_options ("user-agent", "crazyrouter-setup/" PACKAGE_VERSION,
                                                  "max-conns-per-host", 6,
                                                  NULL);
+  attach_trace (self);
   self->timeout_ms = CR_GATEWAY_DEFAULT_TIMEOUT * 1000;
   self->max_body = CR_GATEWAY_DEFAULT_MAX_BODY;
   self->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_sent_request_free);
@@ -253,9 +324,30 @@ return_error (GTask  *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_FAILED;
+  trace_done (req, 0, error->message);
   request_settle (req);
   g_task_return_error (task, error);
   g_object_unref (task);
+}
+
+/* Why the certificate was refused, in words, as libsoup keeps it: the
+ * first reason, in the order a person can act on. */
+static const char *
+certificate_problem (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return _("the certificate is for another name than this address");
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return _("the certificate has expired");
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return _("the certificate is not valid yet: check this computer’s date and time");
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return _("the certificate is not from an authority this computer trusts");
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return _("the certificate has been revoked");
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return _("the certificate uses an insecure algorithm");
+  return NULL;
 }
 
 /* The caller's Cancel wins over our deadline; both win over whatever the
@@ -271,6 +363,11 @@ return_transport_error (GTask  *task,
     return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The request was cancelled.")));
   else if (req->timed_out)
     return_error (task, cr_gateway_error_new (CR_GATEWAY_ERROR_TIMEOUT, 0, NULL, 0));
+  else if (owned->domain == G_TLS_ERROR && req->message != NULL
+           && certificate_problem (soup_message_get_tls_peer_certificate_errors (req->message)) != NULL)
+    return_error (task, cr_gateway_error_new_detail (CR_GATEWAY_ERROR_TLS, 0, NULL, 0,
+                                                     certificate_problem (
+                                                       soup_message_get_tls_peer_certificate_errors (req->message))));
   else
     return_error (task, cr_gateway_error_from_transport (owned));
 }
@@ -407,6 +504,7 @@ return_parsed (GTask   *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_ANSWERED;
+  trace_done (req, soup_message_get_status (req->message), NULL);
   request_settle (req);
   g_task_return_pointer (task, result, free_func);
   g_object_unref (task);
@@ -433,6 +531,7 @@ return_preflight (GTask *task)
   preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
   preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
 
+  trace_done (req, preflight->status, NULL);
   request_settle (req);
   g_task_return_pointer (task, preflight, (GDestroyNotify) cr_preflight_free);
   g_object_unref (task);
