@@ -84,7 +84,7 @@ test_cursor_slot_follows_table (void)
 static void
 test_null (void)
 {
-  g_test_expect_message ("cr-models", G_LOG_LEVEL_CRITICAL, "*cr_models_cursor_path*model != NULL*");
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*cr_models_cursor_path*model != NULL*");
   g_assert_cmpint (cr_models_cursor_path (NULL), ==, CR_MODEL_PATH_GATEWAY);
   g_test_assert_expected_messages ();
 
