@@ -206,9 +206,9 @@ test_format (void)
     gint64      seconds;
     const char *text;
   } ago[] = {
-    { 0, "0 seconds ago" }, { 1, "1 second ago" }, { 59, "59 seconds ago" }, { 60, "1 minute ago" },
+    { 0, "just now" }, { 4, "just now" }, { 5, "5 seconds ago" }, { 59, "59 seconds ago" }, { 60, "1 minute ago" },
     { 3599, "59 minutes ago" }, { 3600, "1 hour ago" }, { 47 * 3600, "47 hours ago" },
-    { 2 * 86400, "2 days ago" }, { -5, "0 seconds ago" },
+    { 2 * 86400, "2 days ago" }, { -5, "just now" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (ago); i++)

@@ -447,7 +447,7 @@ test_verify_rate_limited (Fixture       *f,
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_RATE_LIMITED);
   g_assert_cmpstr (adw_action_row_get_subtitle (cr_test_ui_child (verify, CR_TYPE_VERIFY_PAGE, "fix_row")), ==,
-                   "Wait 7 seconds, then try again.");
+                   "The gateway asks to wait 7 seconds. Try again after that.");
   assert_shown (verify, "429");
 
   assert_escape_stops_verify (f, TRUE);
@@ -502,7 +502,7 @@ test_verify_hostile_message (Fixture       *f,
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HOSTILE_MESSAGE);
   run_verify (f);
   assert_verify_problem (f, CR_GATEWAY_ERROR_HTTP);
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (server), "Crazyrouter answered 400: "));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (server), "The gateway answered 400: "));
   assert_hostile_text_safe (server);
   assert_server_words_only_in (GTK_WIDGET (f->window), GTK_WIDGET (server));
 
@@ -523,7 +523,7 @@ test_verify_tls (Fixture       *f,
   assert_verify_problem (f, CR_GATEWAY_ERROR_TLS);
   g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cr_window_lookup_page (f->window, "verify"),
                                                          CR_TYPE_VERIFY_PAGE, "problem_title")), ==,
-                   "The connection is not secure");
+                   "The secure connection could not be verified");
   g_assert_cmpuint (cr_test_gateway_get_request_count (f->gateway), ==, 0);
 
   assert_escape_stops_verify (f, FALSE);
@@ -693,7 +693,7 @@ test_model_hostile_message (Fixture       *f,
   cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HOSTILE_MESSAGE);
   run_model_test (f);
   assert_model_problem (f, CR_GATEWAY_ERROR_HTTP);
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (server), "Crazyrouter said (HTTP 400): "));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (server), "The gateway answered 400: "));
   assert_hostile_text_safe (server);
   assert_server_words_only_in (GTK_WIDGET (f->window), GTK_WIDGET (server));
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-checklist-private.h"
+#include "cr-text.h"
 #include "cr-models.h"
 #include "cr-key.h"
 
@@ -46,33 +47,13 @@ _cr_checklist_scrub_key (CrChecklist *self,
 char *
 _cr_checklist_describe_error (const GError *error)
 {
-  const char *cause;
-  const char *said;
-  guint status;
+  g_autofree char *answer = NULL;
 
   if (error->domain != CR_GATEWAY_ERROR)
     return g_strdup (error->message);
 
-  cause = cr_gateway_error_get_cause (error);
-  said = cr_gateway_error_get_server_message (error);
-  status = cr_gateway_error_get_status (error);
-
-  /* "answered 200" would puzzle anyone: a 2xx error is the web app's page. */
-  if (status != 0 && status < 300)
-    {
-      if (g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_WRONG_BASE_URL))
-        return g_strdup_printf (_("%s The gateway answered with a web page, not the API."), cause);
-      status = 0;
-    }
-
-  if (said != NULL && status != 0)
-    return g_strdup_printf (_("%s The gateway answered %u: “%s”"), cause, status, said);
-  if (said != NULL)
-    return g_strdup_printf (_("%s The gateway said: “%s”"), cause, said);
-  if (status != 0)
-    return g_strdup_printf (_("%s The gateway answered %u."), cause, status);
-
-  return g_strdup (cause);
+  answer = cr_gateway_error_describe_answer (error);
+  return cr_text_join_sentences (cr_gateway_error_get_cause (error), answer);
 }
 
 const char *

@@ -150,6 +150,8 @@ cr_cursor_chat_format_ago (gint64 seconds)
   gint64 n;
 
   seconds = MAX (seconds, 0);
+  if (seconds < 5)
+    return g_strdup (_("just now"));
   if (seconds < 60)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second ago", "%d seconds ago", seconds),
                             (int) seconds);
@@ -191,25 +193,25 @@ judge_consume (CrCheckItem      *item,
   g_autofree char *detail = NULL;
   const char *model = entry->model_name != NULL ? entry->model_name : "?";
 
+  /* Plain %u: xgettext cannot read G_GINT64_FORMAT in a message. */
+  guint prompt = (guint) CLAMP (entry->prompt_tokens, 0, G_MAXUINT);
+  guint completion = (guint) CLAMP (entry->completion_tokens, 0, G_MAXUINT);
+  guint seconds = (guint) CLAMP (entry->use_time, 0, G_MAXUINT);
+
   if (cost != NULL)
     detail = g_strdup_printf (entry->is_stream
                               ? _("Cursor’s request with %s reached Crazyrouter %s and was answered, streamed, "
-                                  "in %d s: %" G_GINT64_FORMAT " prompt and %" G_GINT64_FORMAT
-                                  " completion tokens, costing %s.")
-                              : _("Cursor’s request with %s reached Crazyrouter %s and was answered in %d s: %"
-                                  G_GINT64_FORMAT " prompt and %" G_GINT64_FORMAT
-                                  " completion tokens, costing %s."),
-                              model, ago, (int) entry->use_time, entry->prompt_tokens,
-                              entry->completion_tokens, cost);
+                                  "in %u s: %u prompt and %u completion tokens, costing %s.")
+                              : _("Cursor’s request with %s reached Crazyrouter %s and was answered in %u s: "
+                                  "%u prompt and %u completion tokens, costing %s."),
+                              model, ago, seconds, prompt, completion, cost);
   else
     detail = g_strdup_printf (entry->is_stream
                               ? _("Cursor’s request with %s reached Crazyrouter %s and was answered, streamed, "
-                                  "in %d s: %" G_GINT64_FORMAT " prompt and %" G_GINT64_FORMAT
-                                  " completion tokens.")
-                              : _("Cursor’s request with %s reached Crazyrouter %s and was answered in %d s: %"
-                                  G_GINT64_FORMAT " prompt and %" G_GINT64_FORMAT " completion tokens."),
-                              model, ago, (int) entry->use_time, entry->prompt_tokens,
-                              entry->completion_tokens);
+                                  "in %u s: %u prompt and %u completion tokens.")
+                              : _("Cursor’s request with %s reached Crazyrouter %s and was answered in %u s: "
+                                  "%u prompt and %u completion tokens."),
+                              model, ago, seconds, prompt, completion);
 
   cr_check_item_update (item, CR_CHECK_PASSED, detail, NULL, NULL);
 }

@@ -206,6 +206,49 @@ cr_gateway_error_get_fix (const GError *error)
 }
 
 const char *
+cr_gateway_error_get_headline (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (get_private (error) == NULL)
+    return _(code_text (CR_GATEWAY_ERROR_NETWORK)->summary);
+  return _(code_text (error->code)->summary);
+}
+
+char *
+cr_gateway_error_describe_answer (const GError *error)
+{
+  const char *said;
+  guint status;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (get_private (error) == NULL)
+    return NULL;
+
+  said = cr_gateway_error_get_server_message (error);
+  status = cr_gateway_error_get_status (error);
+
+  /* "answered 200" would puzzle anyone: a 2xx error is the web app's page
+   * or an envelope that says it failed. */
+  if (status != 0 && status < 300)
+    {
+      if (error->code == CR_GATEWAY_ERROR_WRONG_BASE_URL)
+        return g_strdup (_("The gateway answered with a web page, not the API."));
+      status = 0;
+    }
+
+  if (said != NULL && status != 0)
+    /* Translators: %u is an HTTP status such as 401, %s the server's own message. */
+    return g_strdup_printf (_("The gateway answered %u: “%s”"), status, said);
+  if (said != NULL)
+    return g_strdup_printf (_("The gateway said: “%s”"), said);
+  if (status != 0)
+    return g_strdup_printf (_("The gateway answered %u, with no message."), status);
+  return NULL;
+}
+
+const char *
 cr_gateway_error_get_server_message (const GError *error)
 {
   CrGatewayErrorPrivate *priv = get_private (error);

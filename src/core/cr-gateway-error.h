@@ -51,6 +51,15 @@ const char  *cr_gateway_error_get_fix        (const GError *error);
 const char  *cr_gateway_error_code_cause     (CrGatewayError code);
 const char  *cr_gateway_error_code_fix       (CrGatewayError code);
 
+/* One voice for every surface (checklist, pages, command line): a short
+ * headline, the likely cause and the fix (each one translated sentence,
+ * never NULL for a CR_GATEWAY_ERROR; any other error gets the network's
+ * words), and what the server answered as one sentence ("The gateway
+ * answered 401: “Invalid token”"), or NULL when it answered nothing useful.
+ * A Retry-After is in the fix. */
+const char  *cr_gateway_error_get_headline   (const GError *error);
+char        *cr_gateway_error_describe_answer (const GError *error);
+
 /* The server's own words ({"error":{"message"}}), length-capped and stripped
  * of control characters; NULL when it said nothing useful. */
 const char  *cr_gateway_error_get_server_message (const GError *error);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "cr-text.h"
 
 static gboolean
@@ -91,4 +93,18 @@ cr_text_sanitize (const char *text,
     }
 
   return g_string_free (out, FALSE);
+}
+
+char *
+cr_text_join_sentences (const char *first,
+                        const char *second)
+{
+  if (first == NULL || *first == '\0')
+    return g_strdup (second);
+  if (second == NULL || *second == '\0')
+    return g_strdup (first);
+
+  /* Translators: what goes between two sentences: a space in most
+   * languages, nothing in Chinese or Japanese. */
+  return g_strconcat (first, C_("sentence separator", " "), second, NULL);
 }

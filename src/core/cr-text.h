@@ -18,4 +18,10 @@ char        *cr_text_sanitize                (const char     *text,
                                               gssize          len,
                                               guint           max_chars);
 
+/* Two whole sentences as one text, with the separator the language uses
+ * between sentences (a space in English, none in Chinese). Either may be
+ * NULL. */
+char        *cr_text_join_sentences          (const char     *first,
+                                              const char     *second);
+
 G_END_DECLS

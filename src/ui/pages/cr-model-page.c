@@ -137,20 +137,17 @@ show_error (CrModelPage  *self,
 {
   g_autofree char *title = NULL;
   g_autofree char *fix = NULL;
-  g_autofree char *server = NULL;
+  g_autofree char *server = cr_gateway_error_describe_answer (error);
   const char *cause = error->message;
   const char *fix_text = _("Try again in a moment.");
-  const char *server_message = NULL;
   gboolean settings_problem = FALSE;
-  guint status = 0;
 
+  /* The same words as the checklist and the command line. */
   if (error->domain == CR_GATEWAY_ERROR)
     {
       cause = cr_gateway_error_get_cause (error);
       /* A 429's Retry-After is already in the error's fix. */
       fix_text = cr_gateway_error_get_fix (error);
-      server_message = cr_gateway_error_get_server_message (error);
-      status = cr_gateway_error_get_status (error);
       settings_problem = error->code == CR_GATEWAY_ERROR_UNAUTHORIZED
                          || error->code == CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED
                          || error->code == CR_GATEWAY_ERROR_WRONG_BASE_URL;
@@ -162,12 +159,6 @@ show_error (CrModelPage  *self,
   fix = g_strdup_printf (_("To fix it: %s"), fix_text);
   gtk_label_set_text (self->error_fix, fix);
 
-  if (server_message != NULL && status != 0)
-    server = g_strdup_printf (_("Crazyrouter said (HTTP %u): %s"), status, server_message);
-  else if (server_message != NULL)
-    server = g_strdup_printf (_("Crazyrouter said: %s"), server_message);
-  else if (status != 0)
-    server = g_strdup_printf (_("HTTP status %u, with no message."), status);
   gtk_label_set_text (self->error_server, server ? server : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_server), server != NULL);
 

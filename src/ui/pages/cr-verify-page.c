@@ -54,50 +54,6 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
-static const char *
-headline_for (const GError *error)
-{
-  if (error->domain != CR_GATEWAY_ERROR)
-    return _("The check did not work");
-
-  switch ((CrGatewayError) error->code)
-    {
-    case CR_GATEWAY_ERROR_UNAUTHORIZED:
-      return _("Crazyrouter did not accept the key");
-    case CR_GATEWAY_ERROR_MODEL_NOT_ALLOWED:
-    case CR_GATEWAY_ERROR_FORBIDDEN:
-      return _("The key may not do this");
-    case CR_GATEWAY_ERROR_IP_NOT_ALLOWED:
-      return _("The key may not be used from this network");
-    case CR_GATEWAY_ERROR_QUOTA:
-      return _("There is no quota left");
-    case CR_GATEWAY_ERROR_WRONG_BASE_URL:
-      return _("The base URL does not lead to the API");
-    case CR_GATEWAY_ERROR_RATE_LIMITED:
-      return _("Too many requests right now");
-    case CR_GATEWAY_ERROR_MODEL_UNAVAILABLE:
-    case CR_GATEWAY_ERROR_SERVER:
-    case CR_GATEWAY_ERROR_HTTP:
-      return _("Crazyrouter had a problem");
-    case CR_GATEWAY_ERROR_TLS:
-      return _("The connection is not secure");
-    case CR_GATEWAY_ERROR_DNS:
-      return _("The server name was not found");
-    case CR_GATEWAY_ERROR_CONNECTION_REFUSED:
-    case CR_GATEWAY_ERROR_NETWORK:
-      return _("Could not reach the server");
-    case CR_GATEWAY_ERROR_TIMEOUT:
-      return _("The server took too long to answer");
-    case CR_GATEWAY_ERROR_MALFORMED:
-    case CR_GATEWAY_ERROR_TOO_LARGE:
-      return _("The answer did not come from the API");
-    case CR_GATEWAY_ERROR_INSECURE_REDIRECT:
-      return _("The server tried to send the key elsewhere");
-    default:
-      return _("The check did not work");
-    }
-}
-
 static gboolean
 is_network_error (const GError *error)
 {
@@ -105,27 +61,6 @@ is_network_error (const GError *error)
          g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_CONNECTION_REFUSED) ||
          g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_NETWORK) ||
          g_error_matches (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_TIMEOUT);
-}
-
-/* The server's words, plain text only: it is not ours to trust. */
-static char *
-detail_for (const GError *error)
-{
-  const char *said;
-  guint status;
-
-  if (error->domain != CR_GATEWAY_ERROR)
-    return g_strdup (error->message);
-
-  said = cr_gateway_error_get_server_message (error);
-  status = cr_gateway_error_get_status (error);
-  if (said != NULL && status > 0)
-    /* Translators: %u is an HTTP status such as 401, %s the server's message. */
-    return g_strdup_printf (_("Crazyrouter answered %u: “%s”"), status, said);
-  if (said != NULL)
-    return g_strdup_printf (_("Crazyrouter said: “%s”"), said);
-
-  return g_strdup (error->message);
 }
 
 static void
@@ -166,28 +101,18 @@ static void
 show_error (CrVerifyPage *self,
             const GError *error)
 {
-  g_autofree char *detail = detail_for (error);
-  g_autofree char *fix = NULL;
-  guint wait = 0;
+  g_autofree char *answer = cr_gateway_error_describe_answer (error);
+  gboolean ours = error->domain == CR_GATEWAY_ERROR;
 
-  if (error->domain == CR_GATEWAY_ERROR)
-    wait = cr_gateway_error_get_retry_after (error);
-  if (wait > 0)
-    fix = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                        "Wait %u second, then try again.",
-                                        "Wait %u seconds, then try again.", wait),
-                           wait);
-  else if (error->domain == CR_GATEWAY_ERROR)
-    fix = g_strdup (cr_gateway_error_get_fix (error));
-
+  /* The same words as the checklist and the command line. */
   show_problem (self,
                 is_network_error (error) ? "network-offline-symbolic" : "dialog-error-symbolic",
                 "error",
-                headline_for (error),
+                cr_gateway_error_get_headline (error),
                 NULL,
-                error->domain == CR_GATEWAY_ERROR ? cr_gateway_error_get_cause (error) : NULL,
-                fix,
-                detail);
+                ours ? cr_gateway_error_get_cause (error) : NULL,
+                ours ? cr_gateway_error_get_fix (error) : NULL,
+                answer != NULL ? answer : error->message);
 }
 
 static void
