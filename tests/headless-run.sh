@@ -56,12 +56,19 @@ fi
 unset WAYLAND_DISPLAY
 # No GL, also for scripts that run a program here without meson's test
 # environment: the tests need none, and Mesa's DRI drivers leak inside
-# gdk_display_prepare_gl where they are installed.
-export GSK_RENDERER="${GSK_RENDERER:-cairo}"
-case ",${GDK_DEBUG:-}," in
-  *,gl-disable,*) ;;
-  *) export GDK_DEBUG="${GDK_DEBUG:+$GDK_DEBUG,}gl-disable" ;;
-esac
+# gdk_display_prepare_gl where they are installed. CR_TEST_GL=1 (the
+# startup benchmark: users have GL) keeps GL on; meson can only empty
+# variables, not unset them, so empty ones go.
+if [ -n "${CR_TEST_GL:-}" ]; then
+  [ -n "${GSK_RENDERER:-}" ] || unset GSK_RENDERER
+  [ -n "${GDK_DEBUG:-}" ] || unset GDK_DEBUG
+else
+  export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+  case ",${GDK_DEBUG:-}," in
+    *,gl-disable,*) ;;
+    *) export GDK_DEBUG="${GDK_DEBUG:+$GDK_DEBUG,}gl-disable" ;;
+  esac
+fi
 
 # Inside the private bus: unlock (and so create) the login keyring first.
 # The tests' G_DEBUG=fatal-warnings is for our code only: gnome-keyring-daemon
