@@ -1,5 +1,8 @@
 /* main.c: the wizard, or `--check` without a window
  *
+ * Both are the application's: it parses the command line, and runs --check
+ * (and --version) before anything opens a display.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -8,7 +11,6 @@
 #include <locale.h>
 
 #include "cr-application.h"
-#include "cr-cli.h"
 
 int
 main (int   argc,
@@ -20,11 +22,6 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-
-  /* The checklist in a terminal never touches GTK, so it runs over ssh or
-   * in CI without a display. */
-  if (cr_cli_wanted (argc, argv))
-    return cr_cli_run (argc, argv);
 
   app = cr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

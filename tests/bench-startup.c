@@ -184,8 +184,9 @@ main (int   argc,
   floor_ms = median (bare_ms, RUNS);
   floor_rss = median (bare_rss, RUNS);
 
-  g_print ("Startup to the first frame (median of %d runs, GSK_RENDERER=%s):\n",
-           RUNS, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  g_print ("Startup to the first frame (median of %d runs, GSK_RENDERER=%s, GDK_DEBUG=%s):\n",
+           RUNS, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default",
+           g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "none");
   g_print ("  crazyrouter-setup            %7.1f ms   peak RSS %6.1f MB\n", ms, rss);
   g_print ("  bare window, %d x %d      %7.1f ms   peak RSS %6.1f MB\n",
            APP_WIDTH, APP_HEIGHT, floor_ms, floor_rss);

@@ -2,6 +2,8 @@
 # Runs one test program in a private world, so `meson test` needs nothing
 # from the desktop it was started in and leaves nothing behind:
 #   - a fresh HOME and XDG dirs (nothing of the user's config is read or written),
+#   - a private TMPDIR (nothing the test or the app writes there meets other
+#     builds' files, and test-key-trace can look at all of it),
 #   - an Xvfb display for tests that open windows,
 #   - a private D-Bus session with gnome-keyring unlocked by a test password,
 #     so libsecret talks to a real Secret Service and never shows a prompt.
@@ -33,6 +35,8 @@ export XDG_CACHE_HOME="$HOME/.cache"
 export XDG_STATE_HOME="$HOME/.local/state"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
+export TMPDIR="$world/tmp"
+mkdir -m 700 "$TMPDIR"
 export CR_TEST_WORLD="$world"
 
 # -displayfd lets Xvfb pick a free display itself: no race between tests
@@ -52,12 +56,19 @@ fi
 unset WAYLAND_DISPLAY
 # No GL, also for scripts that run a program here without meson's test
 # environment: the tests need none, and Mesa's DRI drivers leak inside
-# gdk_display_prepare_gl where they are installed.
-export GSK_RENDERER="${GSK_RENDERER:-cairo}"
-case ",${GDK_DEBUG:-}," in
-  *,gl-disable,*) ;;
-  *) export GDK_DEBUG="${GDK_DEBUG:+$GDK_DEBUG,}gl-disable" ;;
-esac
+# gdk_display_prepare_gl where they are installed. CR_TEST_GL=1 (the
+# startup benchmark: users have GL) keeps GL on; meson can only empty
+# variables, not unset them, so empty ones go.
+if [ -n "${CR_TEST_GL:-}" ]; then
+  [ -n "${GSK_RENDERER:-}" ] || unset GSK_RENDERER
+  [ -n "${GDK_DEBUG:-}" ] || unset GDK_DEBUG
+else
+  export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+  case ",${GDK_DEBUG:-}," in
+    *,gl-disable,*) ;;
+    *) export GDK_DEBUG="${GDK_DEBUG:+$GDK_DEBUG,}gl-disable" ;;
+  esac
+fi
 
 # Inside the private bus: unlock (and so create) the login keyring first.
 # The tests' G_DEBUG=fatal-warnings is for our code only: gnome-keyring-daemon

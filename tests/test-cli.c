@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
   /* in */
   const char  *stdin_text;
+  gboolean     without_check; /* no --check (nor --cursor-config) before the args */
   const char  *env_key;     /* CRAZYROUTER_API_KEY, unset when NULL */
   gboolean     no_bus;      /* no session bus to be found at all */
   const char  *keyfile;     /* saved settings, in GSettings' keyfile format */
@@ -104,8 +105,9 @@ on_too_long (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the app with "--check" and @args, and fails the test if any of
- * @secrets shows up in what it printed. */
+/* Runs the app with "--check" and @args (only @args when the run is
+ * without_check), and fails the test if any of @secrets shows up in what
+ * it printed. */
 static void
 run_cli (Fixture            *f,
          Run                *run,
@@ -127,10 +129,11 @@ run_cli (Fixture            *f,
 
   g_assert_nonnull (binary);
   g_ptr_array_add (argv, (char *) binary);
-  g_ptr_array_add (argv, (char *) "--check");
+  if (!run->without_check)
+    g_ptr_array_add (argv, (char *) "--check");
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
-  if (!run->auto_cursor)
+  if (!run->auto_cursor && !run->without_check)
     {
       g_ptr_array_add (argv, (char *) "--cursor-config");
       g_ptr_array_add (argv, f->cursor);
@@ -794,12 +797,42 @@ test_bad_usage (Fixture       *f,
   g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
 }
 
+/* The line of --help that describes @option: exactly one, with words. */
+static void
+assert_help_line (const char *help,
+                  const char *option)
+{
+  g_auto(GStrv) lines = g_strsplit (help, "\n", -1);
+  guint found = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strchug (lines[i]);
+      gsize len = strlen (option);
+
+      if (strncmp (line, option, len) == 0 && (line[len] == ' ' || line[len] == '='))
+        {
+          found++;
+          /* option[=ARG], spaces, then a description */
+          g_assert_nonnull (strstr (line + len, "  "));
+          g_assert_cmpuint (strlen (g_strstrip (strstr (line + len, "  "))), >, 10);
+        }
+    }
+  if (found != 1)
+    g_error ("expected one line for %s in --help, found %u:\n%s", option, found, help);
+}
+
 static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
   const char *args[] = { "--help", NULL };
+  const char *options[] = {
+    "--check", "--json", "--key-stdin", "--base-url", "--model", "--profile",
+    "--cursor-config", "--wait-for-cursor", "--version", NULL
+  };
   Run run = { 0 };
+  Run plain = { .without_check = TRUE, .no_bus = TRUE };
 
   run_cli (f, &run, args, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -809,7 +842,88 @@ test_help (Fixture       *f,
   assert_contains (run.out, "--cursor-config");
   g_assert_null (strstr (run.out, "--cursor-install-root"));
   assert_contains (run.out, "CRAZYROUTER_API_KEY");
+
+  /* The application's --help is the same: every option, one line each,
+   * also without a display. */
+  run_cli (f, &plain, args, NULL);
+  g_assert_cmpint (plain.status, ==, 0);
+  g_assert_cmpstr (plain.out, ==, run.out);
+  for (guint i = 0; options[i] != NULL; i++)
+    assert_help_line (plain.out, options[i]);
+  assert_contains (plain.out, "--wait-for-cursor=SECONDS");
+  g_assert_null (strstr (plain.out, "--cursor-install-root"));
   run_clear (&run);
+  run_clear (&plain);
+}
+
+static void
+test_version (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *args[] = { "--version", NULL };
+  Run run = { .without_check = TRUE, .no_bus = TRUE };
+
+  run_cli (f, &run, args, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "crazyrouter-setup " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (run.err, ==, "");
+  run_clear (&run);
+}
+
+/* Options of --check are refused without it, as are stray arguments. */
+static void
+test_needs_check (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *json[] = { "--json", NULL };
+  const char *wait[] = { "--wait-for-cursor=5", NULL };
+  const char *profile[] = { "--profile", "cursor", NULL };
+  const char *surplus[] = { "surplus", NULL };
+  const struct {
+    const char * const *args;
+    const char         *said;   /* in what it prints */
+  } cases[] = {
+    { json, "“--json” only works with --check" },
+    { wait, "“--wait-for-cursor” only works with --check" },
+    { profile, "“--profile” only works with --check" },
+    { surplus, "Unexpected argument “surplus”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Run run = { .without_check = TRUE, .no_bus = TRUE };
+
+      run_cli (f, &run, cases[i].args, NULL);
+      g_assert_cmpint (run.status, ==, CR_CLI_EXIT_USAGE);
+      g_assert_cmpstr (run.out, ==, "");
+      assert_contains (run.err, cases[i].said);
+      assert_contains (run.err, "--help");
+      run_clear (&run);
+    }
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
+}
+
+static void
+test_wait_for_cursor_range (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *too_long[] = { "--key-stdin", "--wait-for-cursor=99999", NULL };
+  const char *negative[] = { "--key-stdin", "--wait-for-cursor=-1", NULL };
+  const char *not_a_number[] = { "--key-stdin", "--wait-for-cursor=soon", NULL };
+  const char * const *cases[] = { too_long, negative, not_a_number, NULL };
+
+  for (guint i = 0; cases[i] != NULL; i++)
+    {
+      Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+      run_cli (f, &run, cases[i], NULL);
+      g_assert_cmpint (run.status, ==, CR_CLI_EXIT_USAGE);
+      g_assert_cmpstr (run.out, ==, "");
+      assert_contains (run.err, "--wait-for-cursor");
+      assert_contains (run.err, "--help");
+      run_clear (&run);
+    }
+  g_assert_cmpuint (cr_test_gateway_get_request_count (f->server), ==, 0);
 }
 
 /* Ctrl-C while a request hangs: the run stops at once, cleanly. */
@@ -1098,6 +1212,9 @@ main (int   argc,
   ADD ("key/none-no-keyring", test_no_key_no_keyring);
   ADD ("usage/bad", test_bad_usage);
   ADD ("usage/help", test_help);
+  ADD ("usage/version", test_version);
+  ADD ("usage/needs-check", test_needs_check);
+  ADD ("usage/wait-for-cursor", test_wait_for_cursor_range);
   ADD ("interrupt", test_interrupt);
   ADD ("cursor/section", test_cursor_section);
   ADD ("cursor/json", test_cursor_json);

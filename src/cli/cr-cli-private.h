@@ -1,6 +1,6 @@
 /* cr-cli-private.h: what the files of the terminal front end share
  *
- * Only cr-cli*.c include this; main.c uses cr-cli.h.
+ * Only cr-cli*.c include this; the application uses cr-cli.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +22,7 @@ typedef enum {
 typedef struct
 {
   /* options */
+  gboolean      check;
   gboolean      json;
   gboolean      key_stdin;
   char         *profile;
@@ -29,6 +30,7 @@ typedef struct
   char         *model;
   char         *cursor_config;
   GStrv         cursor_roots;
+  guint         wait_for_cursor;  /* seconds; 0: not given */
 
   /* the run */
   GMainLoop    *loop;
@@ -54,8 +56,7 @@ void          _cr_cli_catch_sigint             (CrCli        *cli);
 
 /* cr-cli-options.c */
 gboolean      _cr_cli_parse                    (CrCli        *cli,
-                                                int           argc,
-                                                char        **argv,
+                                                GVariantDict *options,
                                                 GError      **error);
 gboolean      _cr_cli_session_bus_known        (void);
 GSettings    *_cr_cli_settings_new             (void);

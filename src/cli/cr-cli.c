@@ -17,10 +17,14 @@
  * --cursor-install-root DIR (repeatable) replaces the places where Cursor's
  * version is looked for: the tests use it to fake an update.
  *
+ * The options are the application's (cr-application.c registers them, so
+ * --help lists them with its own); it hands them to cr_cli_handle_options()
+ * from handle-local-options, before startup would open a display.
+ *
  * Split along its seams, behind cr-cli-private.h:
  *
  *   cr-cli.c          the run: waiting on the main loop, Ctrl-C, the checklist
- *   cr-cli-options.c  the command line and GSettings
+ *   cr-cli-options.c  the options and GSettings
  *   cr-cli-key.c      where the key comes from (stdin without echo, env, keyring)
  *   cr-cli-text.c     the text renderer
  *   cr-cli-json.c     the JSON renderer
@@ -69,16 +73,6 @@ cli_free (CrCli *cli)
   g_free (cli);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrCli, cli_free)
-
-gboolean
-cr_cli_wanted (int    argc,
-               char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_strcmp0 (argv[i], "--check") == 0)
-      return TRUE;
-  return FALSE;
-}
 
 /* --- waiting on the main loop ---------------------------------------- */
 
@@ -196,24 +190,25 @@ cli_run_checklist (CrCli      *cli,
   return cr_checklist_get_ok (cli->checklist) ? CR_CLI_EXIT_OK : CR_CLI_EXIT_FAILED;
 }
 
+/* Prints @message (unless GApplication already said what is wrong) and
+ * where to look for the options; returns the exit status of bad usage. */
 int
-cr_cli_run (int    argc,
-            char **argv)
+cr_cli_usage_error (const char *message)
 {
-  g_autoptr(CrCli) cli = g_new0 (CrCli, 1);
-  g_autoptr(GError) error = NULL;
+  if (message != NULL)
+    g_printerr ("%s\n", message);
+  g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
+  return CR_CLI_EXIT_USAGE;
+}
+
+static int
+cli_run (CrCli *cli)
+{
   g_autofree char *saved_base_url = NULL;
   g_autofree char *saved_model = NULL;
   g_autofree char *problem = NULL;
   const char *base_url;
   const char *model;
-
-  if (!_cr_cli_parse (cli, argc, argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      g_printerr (_("Run “%s --check --help” to see the options.\n"), g_get_prgname ());
-      return CR_CLI_EXIT_USAGE;
-    }
 
   cli->loop = g_main_loop_new (NULL, FALSE);
   cli->cancellable = g_cancellable_new ();
@@ -256,4 +251,23 @@ cr_cli_run (int    argc,
     model = CR_DEFAULT_MODEL;
 
   return cli_run_checklist (cli, base_url, model);
+}
+
+/* -1 when the window is wanted, else the exit status: of bad usage, or of
+ * the --check run. Nothing here needs a display. */
+int
+cr_cli_handle_options (GVariantDict *options)
+{
+  g_autoptr(CrCli) cli = g_new0 (CrCli, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (options != NULL, CR_CLI_EXIT_USAGE);
+
+  if (!_cr_cli_parse (cli, options, &error))
+    return cr_cli_usage_error (error->message);
+
+  if (!cli->check)
+    return -1;
+
+  return cli_run (cli);
 }

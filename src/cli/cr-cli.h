@@ -1,10 +1,13 @@
 /* cr-cli.h: `crazyrouter-setup --check`, the checklist in a terminal
  *
+ * The application registers these options beside its own and hands them
+ * back from handle-local-options, before startup opens a display.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -16,7 +19,12 @@ enum {
   CR_CLI_EXIT_INTERRUPTED = 130,  /* Ctrl-C: 128 + SIGINT, as shells expect */
 };
 
-gboolean cr_cli_wanted (int argc, char **argv);
-int      cr_cli_run    (int argc, char **argv);
+/* The longest --wait-for-cursor, in seconds. */
+#define CR_CLI_WAIT_FOR_CURSOR_MAX 3600
+
+const GOptionEntry *cr_cli_get_option_entries     (void);
+const char         *cr_cli_get_option_description (void);
+int                 cr_cli_handle_options         (GVariantDict *options);
+int                 cr_cli_usage_error            (const char   *message);
 
 G_END_DECLS

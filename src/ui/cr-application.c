@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-application.h"
+#include "cr-cli.h"
 #include "cr-keyring.h"
 #include "cr-window.h"
 
@@ -16,6 +17,7 @@ struct _CrApplication
 
   CrSetupState   *state;
   GCancellable   *cancellable;
+  gboolean        options_handled;
 };
 
 G_DEFINE_FINAL_TYPE (CrApplication, cr_application, ADW_TYPE_APPLICATION)
@@ -60,6 +62,44 @@ keyring_has_key_cb (GObject      *object,
     }
 
   cr_setup_state_set_key_stored (self->state, stored);
+}
+
+/* GApplication has parsed the command line: --version, or --check and its
+ * options, end the run here. This is before startup, which opens the
+ * display: --check must work over ssh and in CI, where there is none. */
+static int
+cr_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  CrApplication *self = CR_APPLICATION (app);
+
+  self->options_handled = TRUE;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("crazyrouter-setup %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return cr_cli_handle_options (options);
+}
+
+/* When the command line cannot be parsed (an unknown option, a value that
+ * is not a number), GApplication says why, never emits handle-local-options
+ * and exits with 1; bad usage exits with 2 here, with a pointer to --help. */
+static gboolean
+cr_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  CrApplication *self = CR_APPLICATION (app);
+  gboolean handled;
+
+  handled = G_APPLICATION_CLASS (cr_application_parent_class)->local_command_line (app, arguments, exit_status);
+  if (handled && !self->options_handled)
+    *exit_status = cr_cli_usage_error (NULL);
+
+  return handled;
 }
 
 static void
@@ -224,16 +264,32 @@ cr_application_class_init (CrApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = cr_application_dispose;
+  app_class->local_command_line = cr_application_local_command_line;
+  app_class->handle_local_options = cr_application_handle_local_options;
   app_class->startup = cr_application_startup;
   app_class->shutdown = cr_application_shutdown;
   app_class->activate = cr_application_activate;
 }
 
+/* The terminal's options come first (cr-cli.h), then the application's own. */
+static const GOptionEntry app_options[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
+  { NULL }
+};
+
 static void
 cr_application_init (CrApplication *self)
 {
+  GApplication *app = G_APPLICATION (self);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+
+  g_application_add_main_option_entries (app, cr_cli_get_option_entries ());
+  g_application_add_main_option_entries (app, app_options);
+  g_application_set_option_context_summary (app,
+    _("Connects Cursor to the Crazyrouter gateway and checks that it works."));
+  g_application_set_option_context_description (app, cr_cli_get_option_description ());
 }
 
 CrApplication *
