@@ -159,7 +159,9 @@ load_catalog (void)
 /* ---- What the window shows -------------------------------------------- */
 
 /* Text that stays as it is in every language: Cursor's own English UI,
- * URLs, model ids, keys, names, protocol words. */
+ * URLs, model ids, keys, names, protocol words, and what new-api itself
+ * says in English when it refuses Cursor 3.x's request format (quoted as
+ * the gateway's words, like its request id). */
 static char *
 without_verbatim (const char *text)
 {
@@ -171,7 +173,7 @@ without_verbatim (const char *text)
                             "|Cursor Settings|Override OpenAI Base URL|OpenAI API Key|API Keys?"
                             "|\\+ Add model|Models|Verify|Crazyrouter|Cursor|OpenAI|Anthropic|Google|Claude Code"
                             "|Authorization|Content-Type|new-api|CORS|POST|HTTP|JSON|Tab"
-                            "|\\(request id: [^)]*\\)",
+                            "|field messages is required|\\(request id: [^)]*\\)",
                             G_REGEX_OPTIMIZE, 0, NULL);
   return g_regex_replace_literal (verbatim, text, -1, 0, " ", 0, NULL);
 }

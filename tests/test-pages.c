@@ -983,6 +983,10 @@ assert_cursor_not_found (Fixture *f)
   g_assert_cmpint (cr_check_item_get_status (cursor_item (f, CR_CHECK_CURSOR_BASE_URL)), ==, CR_CHECK_NEEDS_YOU);
   g_assert_cmpint (cr_check_item_get_status (cursor_item (f, CR_CHECK_CURSOR_MODEL)), ==, CR_CHECK_NEEDS_YOU);
   g_assert_cmpint (cr_check_item_get_status (cursor_item (f, CR_CHECK_CURSOR_VERIFY)), ==, CR_CHECK_PASSED);
+  /* Stock new-api refuses Cursor 3.x's request format: Cursor's bug, a warning. */
+  g_assert_cmpint (cr_check_item_get_status (cursor_item (f, CR_CHECK_CURSOR_SHAPE)), ==, CR_CHECK_WARNING);
+  /* Nothing here sends Cursor's own request. */
+  g_assert_cmpint (cr_check_item_get_status (cursor_item (f, CR_CHECK_CURSOR_CHAT)), ==, CR_CHECK_NEEDS_YOU);
 }
 
 static void
@@ -1022,7 +1026,7 @@ test_checklist_good (Fixture       *f,
    * and the group says why; its Verify replay still runs against the
    * gateway. The headline counts both groups. */
   assert_cursor_not_found (f);
-  g_assert_cmpstr (summary (f), ==, "6 passed · 1 warning · 4 need you");
+  g_assert_cmpstr (summary (f), ==, "6 passed · 2 warnings · 5 need you");
   g_assert_cmpint (cr_setup_state_get_last_check_time (f->state), >, 0);
   g_assert_true (cr_setup_state_get_last_check_ok (f->state));
   assert_key_not_shown (GTK_WIDGET (checklist), CR_TEST_TOKEN_GOOD);
@@ -1034,14 +1038,15 @@ test_checklist_good (Fixture       *f,
   g_assert_true (cr_setup_state_get_tab_acknowledged (f->state));
   g_assert_cmpint (cr_check_item_get_status (item (f, CR_CHECK_TAB_COMPLETION)), ==, CR_CHECK_PASSED);
   assert_row_matches (f, row_index (f, CR_CHECK_TAB_COMPLETION));
-  g_assert_cmpstr (summary (f), ==, "7 passed · 1 warning · 3 need you");
+  g_assert_cmpstr (summary (f), ==, "7 passed · 2 warnings · 4 need you");
   save_pngs (f, "checklist-acknowledged");
 
-  /* Run again keeps the acknowledgement. */
+  /* Run again keeps the acknowledgement. The first run's test request,
+   * still in the token's logs, is known as this app's, never Cursor's. */
   cr_test_ui_click (cr_test_ui_child (checklist, CR_TYPE_CHECKLIST_PAGE, "run_button"));
   g_assert_true (checklist_running (f));
   cr_test_ui_wait_until (!checklist_running (f));
-  g_assert_cmpstr (summary (f), ==, "7 passed · 1 warning · 3 need you");
+  g_assert_cmpstr (summary (f), ==, "7 passed · 2 warnings · 4 need you");
   assert_cursor_not_found (f);
 }
 
@@ -1127,7 +1132,7 @@ test_checklist_cursor_section (Fixture       *f,
       g_assert_cmpint (cr_check_item_get_status (item_), !=, CR_CHECK_PENDING);
       assert_list_row_matches (cursor_list, n++);
     }
-  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (n, ==, 6);
 
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (cursor_list, 0));
   cr_check_item_set_changed (cr_check_row_get_item (CR_CHECK_ROW (row)), TRUE);

@@ -324,8 +324,13 @@ test_checklist_after_update (Fixture       *f,
     g_assert_null (strstr (gtk_label_get_text (cr_test_ui_child (cursor_row (f, cursor_ids[i]),
                                                                  CR_TYPE_CHECK_ROW, "detail_label")),
                            "restart"));
-  /* Only Tab Completion is left, in either group. */
-  g_assert_cmpstr (summary_counts (f), ==, "10 passed · 1 needs you");
+  /* Left: Tab Completion, and Cursor's own first request, which only a
+   * message in Cursor's chat makes; stock new-api refuses Cursor 3.x's
+   * request format, a warning. */
+  g_assert_cmpint (cr_check_item_get_status (cr_check_row_get_item (CR_CHECK_ROW (cursor_row (f, CR_CHECK_CURSOR_SHAPE)))),
+                   ==, CR_CHECK_WARNING);
+  assert_cursor_row (f, CR_CHECK_CURSOR_CHAT, CR_CHECK_NEEDS_YOU, FALSE);
+  g_assert_cmpstr (summary_counts (f), ==, "10 passed · 1 warning · 2 need you");
   g_assert_true (cr_setup_state_get_last_check_ok (f->state));
   assert_remembered (f, "1.4.2");
   save_pngs (f, "checklist", cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
@@ -383,10 +388,138 @@ test_checklist_not_found (Fixture       *f,
     }
   g_assert_cmpstr (gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "summary_title")), ==,
                    "Almost done");
-  g_assert_cmpstr (summary_counts (f), ==, "7 passed · 4 need you");
+  /* With Cursor's own first request, which nothing here sends, and the
+   * request format that stock new-api refuses (a warning). */
+  g_assert_cmpstr (summary_counts (f), ==, "7 passed · 1 warning · 5 need you");
   /* Nothing read, so nothing remembered. */
   g_assert_null (cr_setup_state_get_cursor_version (f->state));
   save_pngs (f, "checklist-not-found", cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE, "cursor_group"));
+}
+
+/* ---- the watch for Cursor's own request ---- */
+
+static CrChecklist *
+checklist (Fixture *f)
+{
+  return cr_setup_state_get_checklist (f->state);
+}
+
+static const char *
+chat_action (Fixture *f)
+{
+  return cr_check_row_get_action (CR_CHECK_ROW (cursor_row (f, CR_CHECK_CURSOR_CHAT)));
+}
+
+static GtkWidget *
+chat_button (Fixture *f)
+{
+  return cr_test_ui_child (cursor_row (f, CR_CHECK_CURSOR_CHAT), CR_TYPE_CHECK_ROW, "action_button");
+}
+
+static const char *
+chat_detail (Fixture *f)
+{
+  return gtk_label_get_text (cr_test_ui_child (cursor_row (f, CR_CHECK_CURSOR_CHAT), CR_TYPE_CHECK_ROW,
+                                               "detail_label"));
+}
+
+static const char *
+summary_title (Fixture *f)
+{
+  return gtk_label_get_text (cr_test_ui_child (cr_window_get_page (f->window), CR_TYPE_CHECKLIST_PAGE,
+                                               "summary_title"));
+}
+
+/* A re-check from the welcome page (after a Cursor update) does not watch
+ * by itself: the row offers it. Watching, "Check Now" looks at once; a
+ * request that Cursor sent and that failed ends the watch with the error,
+ * and the row offers to watch again. */
+static void
+test_checklist_watch_offered (Fixture       *f,
+                              gconstpointer  data)
+{
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+  open_window (f, TRUE);
+  use_official_url (f);
+  cr_page_jump_to (cr_window_get_page (f->window), "checklist");
+  cr_test_ui_wait_until (!checklist_running (f));
+
+  assert_cursor_row (f, CR_CHECK_CURSOR_CHAT, CR_CHECK_NEEDS_YOU, FALSE);
+  g_assert_false (cr_checklist_get_watching (checklist (f)));
+  g_assert_cmpstr (chat_action (f), ==, "_Watch for Cursor’s Request");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chat_button (f)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Watch the token’s logs for Cursor’s request");
+  save_pngs (f, "checklist-watch-offered", cursor_row (f, CR_CHECK_CURSOR_CHAT));
+
+  cr_test_ui_click (chat_button (f));
+  g_assert_true (cr_checklist_get_watching (checklist (f)));
+  assert_cursor_row (f, CR_CHECK_CURSOR_CHAT, CR_CHECK_RUNNING, FALSE);
+  g_assert_cmpstr (chat_action (f), ==, "Check _Now");
+  g_assert_nonnull (strstr (chat_detail (f), "3 minutes left"));
+  /* Watching is not running: no Stop, no "Checking your setup…". */
+  g_assert_false (checklist_running (f));
+  g_assert_cmpstr (summary_title (f), ==, "Almost done");
+  g_assert_cmpstr (summary_counts (f), ==, "10 passed · 1 warning · 1 needs you · waiting for your message in Cursor");
+  save_pngs (f, "checklist-watching", cursor_row (f, CR_CHECK_CURSOR_CHAT));
+
+  /* Cursor's request reached the gateway and met an error there. */
+  cr_test_gateway_add_log_later (f->gateway, CR_TEST_TOKEN_GOOD, 0, CR_TEST_LOG_CURSOR_ERROR, CR_DEFAULT_MODEL);
+  cr_test_ui_settle (100);
+  gtk_widget_grab_focus (chat_button (f));
+  cr_test_ui_click (chat_button (f));
+  cr_test_ui_wait_until (!cr_checklist_get_watching (checklist (f)));
+  assert_cursor_row (f, CR_CHECK_CURSOR_CHAT, CR_CHECK_FAILED, FALSE);
+  g_assert_nonnull (strstr (chat_detail (f), "no access to model"));
+  g_assert_cmpstr (chat_action (f), ==, "_Watch Again");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chat_button (f)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Watch the token’s logs for Cursor’s request again");
+  /* The same button, relabelled: the keyboard stays on it. */
+  g_assert_true (gtk_widget_has_focus (chat_button (f)));
+  g_assert_cmpstr (summary_title (f), ==, "Something needs fixing");
+  save_pngs (f, "checklist-watch-failed", cursor_row (f, CR_CHECK_CURSOR_CHAT));
+
+  /* A new run ends any watch and starts none from here. */
+  cr_test_ui_click (chat_button (f));
+  g_assert_true (cr_checklist_get_watching (checklist (f)));
+  run_again (f);
+  g_assert_false (cr_checklist_get_watching (checklist (f)));
+}
+
+/* Leaving the step ends the watch at once, and says what it saw. */
+static void
+test_checklist_watch_left (Fixture       *f,
+                           gconstpointer  data)
+{
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+  open_window (f, TRUE);
+  use_official_url (f);
+  cr_page_jump_to (cr_window_get_page (f->window), "checklist");
+  cr_test_ui_wait_until (!checklist_running (f));
+  cr_test_ui_click (chat_button (f));
+  g_assert_true (cr_checklist_get_watching (checklist (f)));
+
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
+  cr_test_ui_wait_until (!cr_checklist_get_watching (checklist (f)));
+  g_assert_cmpint (cr_check_item_get_status (cr_checklist_lookup (checklist (f), CR_CHECK_CURSOR_CHAT)), ==,
+                   CR_CHECK_NEEDS_YOU);
+  g_assert_nonnull (strstr (cr_check_item_get_detail (cr_checklist_lookup (checklist (f), CR_CHECK_CURSOR_CHAT)),
+                            "No request from Cursor reached Crazyrouter"));
+}
+
+/* Closing the window while watching: the watch ends, and nothing keeps the
+ * state alive (the fixture's teardown asserts that it is freed). */
+static void
+test_checklist_watch_closed (Fixture       *f,
+                             gconstpointer  data)
+{
+  make_cursor (f, "1.5.0", GOOD_CURSOR);
+  open_window (f, TRUE);
+  use_official_url (f);
+  cr_page_jump_to (cr_window_get_page (f->window), "checklist");
+  cr_test_ui_wait_until (!checklist_running (f));
+  cr_test_ui_click (chat_button (f));
+  g_assert_true (cr_checklist_get_watching (checklist (f)));
 }
 
 /* ---- the welcome page ---- */
@@ -504,6 +637,9 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/ui-cursor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("checklist/after-update", test_checklist_after_update);
   ADD ("checklist/not-found", test_checklist_not_found);
+  ADD ("checklist/watch-offered", test_checklist_watch_offered);
+  ADD ("checklist/watch-left", test_checklist_watch_left);
+  ADD ("checklist/watch-closed", test_checklist_watch_closed);
   ADD ("welcome/updated", test_welcome_updated);
   ADD ("welcome/settings-changed", test_welcome_settings_changed);
   ADD ("welcome/nothing-known", test_welcome_nothing_known);

@@ -21,6 +21,7 @@ struct _CrCheckRow
   GtkLabel      *detail_label;
   GtkLabel      *fix_label;
   GtkLabel      *help_label;
+  GtkWidget     *action_button;
 
   CrCheckItem   *item;
 };
@@ -35,6 +36,7 @@ enum {
 
 enum {
   SHOW_HELP,
+  ACTION,
   N_SIGNALS
 };
 
@@ -149,6 +151,12 @@ on_help_link (CrCheckRow *self,
 }
 
 static void
+on_action_clicked (CrCheckRow *self)
+{
+  g_signal_emit (self, signals[ACTION], 0);
+}
+
+static void
 cr_check_row_constructed (GObject *object)
 {
   CrCheckRow *self = CR_CHECK_ROW (object);
@@ -234,6 +242,12 @@ cr_check_row_class_init (CrCheckRowClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[ACTION] =
+    g_signal_new ("action",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-check-row.ui");
@@ -246,7 +260,9 @@ cr_check_row_class_init (CrCheckRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, fix_label);
   gtk_widget_class_bind_template_child (widget_class, CrCheckRow, help_label);
+  gtk_widget_class_bind_template_child (widget_class, CrCheckRow, action_button);
   gtk_widget_class_bind_template_callback (widget_class, on_help_link);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_clicked);
 }
 
 static void
@@ -267,6 +283,40 @@ cr_check_row_new (CrCheckItem *item)
   g_return_val_if_fail (CR_IS_CHECK_ITEM (item), NULL);
 
   return g_object_new (CR_TYPE_CHECK_ROW, "item", item, NULL);
+}
+
+void
+cr_check_row_set_action (CrCheckRow *self,
+                         const char *label,
+                         const char *accessible_label)
+{
+  g_return_if_fail (CR_IS_CHECK_ROW (self));
+
+  if (label == NULL)
+    {
+      /* The keyboard stays in the row rather than falling out of the list. */
+      if (gtk_widget_has_focus (self->action_button))
+        gtk_widget_grab_focus (GTK_WIDGET (self));
+      gtk_widget_set_visible (self->action_button, FALSE);
+      return;
+    }
+
+  gtk_button_set_label (GTK_BUTTON (self->action_button), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->action_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label != NULL ? accessible_label : label,
+                                  -1);
+  gtk_widget_set_visible (self->action_button, TRUE);
+}
+
+const char *
+cr_check_row_get_action (CrCheckRow *self)
+{
+  g_return_val_if_fail (CR_IS_CHECK_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->action_button))
+    return NULL;
+  return gtk_button_get_label (GTK_BUTTON (self->action_button));
 }
 
 CrCheckItem *

@@ -18,9 +18,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CrCheckRow, cr_check_row, CR, CHECK_ROW, GtkListBoxRow)
 
 /* Emits ::show-help (symptom id) when the user asks for the matching
- * troubleshooting entry. */
+ * troubleshooting entry, and ::action when its button is pressed. */
 GtkWidget    *cr_check_row_new       (CrCheckItem *item);
 CrCheckItem  *cr_check_row_get_item  (CrCheckRow  *self);
+
+/* A button under the row's text for what can be done about it now (e.g.
+ * "Check _Now"), or none (NULL); @accessible_label says the same for a
+ * screen reader, out of the row's context. Emits ::action when pressed. */
+void          cr_check_row_set_action (CrCheckRow *self,
+                                       const char *label,
+                                       const char *accessible_label);
+/* The label of the button shown, or NULL. */
+const char   *cr_check_row_get_action (CrCheckRow *self);
 
 /* The status as a person reads it ("Passed", "Needs you" …), translated. */
 const char   *cr_check_status_label  (CrCheckStatus status);

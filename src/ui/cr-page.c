@@ -11,6 +11,7 @@ typedef struct
   char         *id;
   char         *title;
   char         *next_label;
+  char         *came_from;
   CrSetupState *state;
   GtkWidget    *child;   /* a ref on the AdwBin's child, see child_cb() */
   gboolean      complete;
@@ -82,6 +83,7 @@ cr_page_finalize (GObject *object)
   g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->next_label, g_free);
+  g_clear_pointer (&priv->came_from, g_free);
 
   G_OBJECT_CLASS (cr_page_parent_class)->finalize (object);
 }
@@ -369,6 +371,27 @@ cr_page_set_state (CrPage       *self,
 
   if (g_set_object (&priv->state, state))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+const char *
+cr_page_get_came_from (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), NULL);
+
+  return priv->came_from;
+}
+
+void
+cr_page_set_came_from (CrPage     *self,
+                       const char *page_id)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  set_string (&priv->came_from, page_id);
 }
 
 void

@@ -61,6 +61,13 @@ CrSetupState *cr_page_get_state       (CrPage        *self);
 void          cr_page_set_state       (CrPage        *self,
                                        CrSetupState  *state);
 
+/* The step the user came from to this one, for shown() to read: "cursor"
+ * after Next on the Cursor step, "welcome" after its "Check my setup"; NULL
+ * for the first step shown. The assistant sets it just before shown(). */
+const char   *cr_page_get_came_from   (CrPage        *self);
+void          cr_page_set_came_from   (CrPage        *self,
+                                       const char    *page_id);
+
 /* Asks the assistant to go to another step (emits ::jump), e.g. the welcome
  * page's "Check my setup" goes straight to "checklist". */
 void          cr_page_jump_to         (CrPage        *self,

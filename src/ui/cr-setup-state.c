@@ -493,14 +493,18 @@ cr_setup_state_get_checklist (CrSetupState *self)
     }
 
   /* One checklist, so a view bound to it stays bound; its inputs follow
-   * the state each time. An installed gateway (a test CA, short timeouts)
-   * applies to the checklist too; otherwise the runner makes its own, and
+   * the state each time. With a key it runs on the wizard's own gateway
+   * (an installed one too: a test CA, short timeouts), which remembers
+   * every request this app sent with the key: Verify's, the model's test
+   * message, earlier runs. In the token's logs none of them is then taken
+   * for Cursor's own request. Without a key the runner makes its own, and
    * so reports a missing key as such. */
   cr_checklist_set_base_url (self->checklist, self->base_url);
   cr_checklist_set_key (self->checklist, self->key);
   cr_checklist_set_model (self->checklist, self->model);
   cr_checklist_set_tab_acknowledged (self->checklist, self->tab_acknowledged);
-  cr_checklist_set_gateway (self->checklist, self->installed ? self->gateway : NULL);
+  cr_checklist_set_gateway (self->checklist, self->installed || self->key != NULL
+                                             ? cr_setup_state_get_gateway (self) : NULL);
   cr_checklist_set_cursor_previous (self->checklist, self->cursor_version, self->cursor_facts);
 
   return self->checklist;

@@ -232,6 +232,8 @@ show_step (CrWindow *self,
 {
   GtkStackTransitionType transition;
   CrPage *page;
+  /* Nothing came before the first step shown. */
+  const char *came_from = index != self->current ? steps[self->current].id : NULL;
 
   cancel_apply (self);
 
@@ -263,6 +265,7 @@ show_step (CrWindow *self,
   update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 
+  cr_page_set_came_from (page, came_from);
   cr_page_shown (page);
 
   /* A page may take the focus in shown(); otherwise Enter means Next. */

@@ -4,6 +4,13 @@
  * it. Each row follows its item, so answers appear as they arrive; the
  * summary at the top counts them the same way.
  *
+ * Cursor's own chat request is the one proof that Cursor uses the gateway,
+ * and it only comes when the person sends a message in Cursor. So after a
+ * run in the first-time flow (straight from the Cursor step) the page
+ * watches the token's logs for it for a few minutes; after a re-check from
+ * the welcome page it only offers to. Watching is not running: the header
+ * stays on the run's verdict and the row shows the watch.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -40,9 +47,17 @@ struct _CrChecklistPage
   CrSetupState       *bound_state;   /* the one the switch is bound to */
   GBinding           *tab_binding;
   GCancellable       *cancellable;   /* the run in flight */
+  GCancellable       *watch_cancellable;  /* the watch for Cursor's request */
+  CrCheckRow         *chat_row;      /* weak: the "cursor-chat" row */
   gboolean            has_run;
   gboolean            stopped;
+  gboolean            first_time;    /* came here from the Cursor step */
+  gboolean            watched;       /* a watch ended since the last run */
+  gboolean            cannot_watch;  /* the last run left nothing to watch with */
 };
+
+/* Long enough to switch to Cursor, find its chat and send one message. */
+#define WATCH_SECONDS 180
 
 G_DEFINE_FINAL_TYPE (CrChecklistPage, cr_checklist_page, CR_TYPE_PAGE)
 
@@ -52,11 +67,22 @@ is_running (CrChecklistPage *self)
   return self->cancellable != NULL;
 }
 
+static gboolean
+is_watching (CrChecklistPage *self)
+{
+  return self->checklist != NULL && cr_checklist_get_watching (self->checklist);
+}
+
 static guint
 count (CrChecklistPage *self,
        CrCheckStatus    status)
 {
-  return self->checklist ? cr_checklist_count (self->checklist, status) : 0;
+  guint n = self->checklist ? cr_checklist_count (self->checklist, status) : 0;
+
+  /* The item being watched for is not "checking", it waits for the person. */
+  if (status == CR_CHECK_RUNNING && n > 0 && is_watching (self))
+    n--;
+  return n;
 }
 
 /* "5 passed · 1 warning · 1 needs you": only what is there, passed first. */
@@ -79,6 +105,9 @@ counts_text (CrChecklistPage *self)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u needs you", "%u need you", needs_you), needs_you));
   if (open > 0 && !is_running (self))
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u not checked", "%u not checked", open), open));
+  if (is_watching (self))
+    /* Translators: the last part of "6 passed · 4 need you · waiting for your message in Cursor". */
+    g_ptr_array_add (parts, g_strdup (_("waiting for your message in Cursor")));
   g_ptr_array_add (parts, NULL);
 
   return g_strjoinv (" · ", (char **) parts->pdata);
@@ -135,7 +164,7 @@ update_summary (CrChecklistPage *self)
       set_summary_icon (self, "dialog-error-symbolic", "error");
       gtk_label_set_text (self->summary_title, _("Something needs fixing"));
     }
-  else if (count (self, CR_CHECK_NEEDS_YOU) > 0)
+  else if (count (self, CR_CHECK_NEEDS_YOU) > 0 || is_watching (self))
     {
       set_summary_icon (self, "dialog-information-symbolic", "accent");
       gtk_label_set_text (self->summary_title, _("Almost done"));
@@ -272,11 +301,124 @@ update_cursor_description (CrChecklistPage *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->cursor_group), text);
 }
 
+/* ---- the watch for Cursor's own request ---- */
+
+static void
+update_chat_action (CrChecklistPage *self)
+{
+  CrCheckStatus status;
+
+  if (self->chat_row == NULL)
+    return;
+
+  status = cr_check_item_get_status (cr_check_row_get_item (self->chat_row));
+  if (is_watching (self))
+    cr_check_row_set_action (self->chat_row, _("Check _Now"),
+                             _("Look for Cursor’s request in the token’s logs now"));
+  else if (is_running (self) || !self->has_run || self->stopped || self->cannot_watch
+           || (status != CR_CHECK_NEEDS_YOU && status != CR_CHECK_FAILED))
+    cr_check_row_set_action (self->chat_row, NULL, NULL);
+  else if (self->watched)
+    cr_check_row_set_action (self->chat_row, _("_Watch Again"),
+                             _("Watch the token’s logs for Cursor’s request again"));
+  else
+    cr_check_row_set_action (self->chat_row, _("_Watch for Cursor’s Request"),
+                             _("Watch the token’s logs for Cursor’s request"));
+}
+
+typedef struct {
+  CrChecklistPage *self;
+  GCancellable    *cancellable;
+} WatchData;
+
+static void
+on_watch_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  WatchData *data = user_data;
+  CrChecklistPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  cr_checklist_watch_cursor_finish (CR_CHECKLIST (source), res, &error);
+
+  /* Only this page's current watch: a new run forgot the one before. */
+  if (data->cancellable == self->watch_cancellable)
+    {
+      g_clear_object (&self->watch_cancellable);
+      self->watched = TRUE;
+      self->cannot_watch = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+      update_chat_action (self);
+      update_summary (self);
+    }
+
+  g_object_unref (data->cancellable);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+start_watch (CrChecklistPage *self)
+{
+  WatchData *data;
+
+  if (self->checklist == NULL || self->watch_cancellable != NULL || is_running (self))
+    return;
+
+  self->watch_cancellable = g_cancellable_new ();
+  data = g_new0 (WatchData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->watch_cancellable);
+  cr_checklist_watch_cursor_async (self->checklist, WATCH_SECONDS, self->watch_cancellable,
+                                   on_watch_done, data);
+}
+
+/* The item says what the watch saw until then. */
+static void
+stop_watch (CrChecklistPage *self)
+{
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  g_clear_object (&self->watch_cancellable);
+}
+
+/* In the first-time flow the person is about to send that message. */
+static void
+maybe_watch (CrChecklistPage *self)
+{
+  CrCheckItem *chat;
+
+  if (!self->first_time || self->stopped || self->checklist == NULL
+      || !cr_checklist_get_cursor_enabled (self->checklist))
+    return;
+
+  chat = cr_checklist_lookup (self->checklist, CR_CHECK_CURSOR_CHAT);
+  if (chat != NULL && cr_check_item_get_status (chat) != CR_CHECK_PASSED)
+    start_watch (self);
+}
+
+static void
+on_chat_action (CrChecklistPage *self)
+{
+  if (is_watching (self))
+    cr_checklist_watch_cursor_now (self->checklist);
+  else
+    start_watch (self);
+}
+
+static void
+on_watching_changed (CrChecklistPage *self)
+{
+  update_chat_action (self);
+  update_summary (self);
+}
+
 static void
 on_item_notify (CrChecklistPage *self)
 {
   update_summary (self);
   update_cursor_description (self);
+  update_chat_action (self);
 }
 
 static GtkWidget *
@@ -288,6 +430,13 @@ create_row (gpointer item,
 
   g_signal_connect_object (item, "notify", G_CALLBACK (on_item_notify), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (row, "show-help", G_CALLBACK (on_row_show_help), self, 0);
+
+  if (g_strcmp0 (cr_check_item_get_id (item), CR_CHECK_CURSOR_CHAT) == 0)
+    {
+      g_set_weak_pointer (&self->chat_row, CR_CHECK_ROW (row));
+      g_signal_connect_object (row, "action", G_CALLBACK (on_chat_action), self, G_CONNECT_SWAPPED);
+      update_chat_action (self);
+    }
 
   return row;
 }
@@ -326,7 +475,12 @@ bind_checklist (CrChecklistPage *self,
   if (checklist == self->checklist)
     return;
 
+  stop_watch (self);
+  if (self->checklist != NULL)
+    g_signal_handlers_disconnect_by_func (self->checklist, on_watching_changed, self);
   g_set_object (&self->checklist, checklist);
+  g_signal_connect_object (checklist, "notify::watching",
+                           G_CALLBACK (on_watching_changed), self, G_CONNECT_SWAPPED);
   gateway_items = section_model (checklist, CR_CHECK_SECTION_GATEWAY);
   gtk_list_box_bind_model (self->check_list, gateway_items, create_row, self, NULL);
 
@@ -387,8 +541,10 @@ on_run_done (GObject      *source,
 
   gtk_stack_set_visible_child (self->run_stack, self->run_button);
   update_highlights (self);
+  maybe_watch (self);
   update_summary (self);
   update_cursor_description (self);
+  update_chat_action (self);
 }
 
 static void
@@ -401,6 +557,8 @@ start_run (CrChecklistPage *self)
     return;
 
   /* Configured from the state each time, so a changed key or model counts. */
+  /* A new run ends the watch anyway; this way its answer is not waited for. */
+  stop_watch (self);
   checklist = cr_setup_state_get_checklist (state);
   bind_checklist (self, checklist);
   bind_state (self, state);
@@ -408,11 +566,14 @@ start_run (CrChecklistPage *self)
   self->cancellable = g_cancellable_new ();
   self->has_run = TRUE;
   self->stopped = FALSE;
+  self->watched = FALSE;
+  self->cannot_watch = FALSE;
   gtk_stack_set_visible_child (self->run_stack, self->stop_button);
   cr_troubleshoot_view_highlight (self->troubleshoot, NULL);
 
   cr_checklist_run_async (checklist, self->cancellable, on_run_done, g_object_ref (self));
   update_summary (self);
+  update_chat_action (self);
 }
 
 static void
@@ -427,6 +588,9 @@ cr_checklist_page_shown (CrPage *page)
 {
   CrChecklistPage *self = CR_CHECKLIST_PAGE (page);
 
+  /* Only right after Cursor was set up is a message in its chat on its way;
+   * a re-check from the welcome page offers the watch instead. */
+  self->first_time = g_strcmp0 (cr_page_get_came_from (page), "cursor") == 0;
   gtk_stack_set_visible_child_name (self->view_stack, "checks");
   start_run (self);
 }
@@ -472,11 +636,13 @@ cancel_action (GtkWidget  *widget,
     on_back_clicked (self);
 }
 
-/* Leaving the step (Back, Done, or the window closing) stops the run. */
+/* Leaving the step (Back, Done, or the window closing) stops the run and
+ * the watch. */
 static void
 cr_checklist_page_unmap (GtkWidget *widget)
 {
   stop_run (CR_CHECKLIST_PAGE (widget));
+  stop_watch (CR_CHECKLIST_PAGE (widget));
   GTK_WIDGET_CLASS (cr_checklist_page_parent_class)->unmap (widget);
 }
 
@@ -487,6 +653,8 @@ cr_checklist_page_dispose (GObject *object)
 
   stop_run (self);
   g_clear_object (&self->cancellable);
+  stop_watch (self);
+  g_clear_weak_pointer (&self->chat_row);
   if (self->tab_binding != NULL)
     g_binding_unbind (self->tab_binding);
   self->tab_binding = NULL;

@@ -22,6 +22,7 @@ struct _CrCursorPage
   AdwActionRow       *key_row;
   AdwActionRow       *url_row;
   AdwActionRow       *model_row;
+  AdwActionRow       *send_row;
   AdwActionRow       *other_models_row;
   GtkWidget          *copy_key_button;
   GtkWidget          *copy_url_button;
@@ -147,6 +148,7 @@ cr_cursor_page_shown (CrPage *page)
   g_autofree char *url = NULL;
   g_autofree char *model_title = NULL;
   g_autofree char *model_note = NULL;
+  g_autofree char *send = NULL;
   g_autofree char *uneven = NULL;
   g_autofree char *other_slots = NULL;
   g_autofree char *other_note = NULL;
@@ -167,6 +169,13 @@ cr_cursor_page_shown (CrPage *page)
   adw_action_row_set_subtitle (self->model_row,
                                model_note != NULL ? model_note
                                                   : _("Only this one for now. Add others once the first chat works."));
+
+  /* Cursor's own request is what the next step watches for. */
+  /* Translators: %s is the model's id, e.g. gpt-5.4. */
+  send = g_strdup_printf (_("With the settings saved, send one short message in Cursor’s Chat (or Ask) with %s: "
+                            "the next step watches for it to reach Crazyrouter."),
+                          cr_models_through_gateway (model) ? model : CR_DEFAULT_MODEL);
+  adw_action_row_set_subtitle (self->send_row, send);
 
   uneven = g_strdup_printf (_("Cursor’s support for custom models is still uneven. Get %s working first, then add one model at a time."),
                             CR_DEFAULT_MODEL);
@@ -206,6 +215,7 @@ cr_cursor_page_class_init (CrCursorPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, key_row);
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, url_row);
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, CrCursorPage, send_row);
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, other_models_row);
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, copy_key_button);
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, copy_url_button);
