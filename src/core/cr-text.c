@@ -104,7 +104,7 @@ cr_text_join_sentences (const char *first,
   if (second == NULL || *second == '\0')
     return g_strdup (first);
 
-  /* Translators: what goes between two sentences: a space in most
-   * languages, nothing in Chinese or Japanese. */
-  return g_strconcat (first, C_("sentence separator", " "), second, NULL);
+  /* Translators: two whole sentences, one after the other: a space
+   * between them in most languages, none in Chinese or Japanese. */
+  return g_strdup_printf (C_("two sentences", "%s %s"), first, second);
 }
