@@ -303,7 +303,7 @@ assert_items (Fixture        *f,
         item_lines[section]++;
     }
   g_assert_cmpuint (item_lines[0], ==, 7);
-  g_assert_cmpuint (item_lines[1], ==, 4);
+  g_assert_cmpuint (item_lines[1], ==, 6);
 }
 
 static void
@@ -353,12 +353,16 @@ test_good (Fixture       *f,
   header = g_strdup_printf ("Checking %s with key %s (from standard input) and model %s\n",
                             cr_test_gateway_get_base_url (f->server), masked, CR_DEFAULT_MODEL);
   g_assert_true (g_str_has_prefix (run.out, header));
-  /* Cursor is not there: its three items need you; Verify is replayed. */
-  assert_contains (run.out, "Summary: 6 passed, 1 warning, 4 need you, 0 failed.");
+  /* Cursor is not there: its three items need you; Verify is replayed; the
+   * stock gateway refuses Cursor 3.x's format (a warning); nothing of
+   * Cursor's is in the logs yet. */
+  assert_contains (run.out, "Summary: 6 passed, 2 warnings, 5 need you, 0 failed.");
 
   /* It really asked the gateway, with the key it was given. */
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/models"), ==, 1);
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/chat/completions"), ==, 1);
+  /* The chat check, and Cursor 3.x's format once. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/chat/completions"), ==, 2);
+  g_assert_cmpuint (cr_test_gateway_count_responses_bodies (f->server), ==, 1);
   run_clear (&run);
 }
 
@@ -531,7 +535,7 @@ test_json (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (object, "key"), ==, masked);
 
   items = json_object_get_array_member (object, "items");
-  g_assert_cmpuint (json_array_get_length (items), ==, G_N_ELEMENTS (expected) + 4);
+  g_assert_cmpuint (json_array_get_length (items), ==, G_N_ELEMENTS (expected) + 6);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
@@ -565,7 +569,7 @@ test_json_good (Fixture       *f,
   object = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (object, "ok"));
   g_assert_cmpstr (json_object_get_string_member (object, "profile"), ==, CR_KEYRING_DEFAULT_PROFILE);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==, 7 + 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==, 7 + 6);
   /* A passed item has nothing to fix. */
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
     json_array_get_object_element (json_object_get_array_member (object, "items"), 0), "fix")));
@@ -681,7 +685,8 @@ test_stdin_without_bus (Fixture       *f,
   run_cli (f, &run, args, secrets);
   g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
   g_assert_cmpstr (run.err, ==, "");
-  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/chat/completions"), ==, 1);
+  /* The chat check and Cursor 3.x's format: the checks ran. */
+  g_assert_cmpuint (cr_test_gateway_count_path (f->server, "/v1/chat/completions"), ==, 2);
   run_clear (&run);
 }
 
@@ -717,8 +722,9 @@ test_saved_settings (Fixture       *f,
   chat = item_block (f, run.out, CR_CHECK_CHAT, "PASS");
   assert_contains (chat, "claude-sonnet-4-6");
   /* claude-sonnet-4-6 in Cursor would go to its Anthropic key: not counted here,
-   * as Cursor is not there; its three items need you. */
-  assert_contains (run.out, "Summary: 7 passed, 1 warning, 3 need you, 0 failed.");
+   * as Cursor is not there; its three items need you, Cursor's own request
+   * has not come, and the stock gateway refuses Cursor 3.x's format. */
+  assert_contains (run.out, "Summary: 7 passed, 2 warnings, 4 need you, 0 failed.");
   run_clear (&run);
 }
 
@@ -1015,7 +1021,9 @@ test_cursor_section (Fixture       *f,
   /* Nothing remembered yet: no update, nothing marked. */
   g_assert_null (strstr (run.out, "was updated"));
   g_assert_null (strstr (run.out, "Changed since the last check."));
-  assert_contains (run.out, "Summary: 8 passed, 2 warnings, 1 needs you, 0 failed.");
+  /* And the stock gateway refuses Cursor 3.x's format (a warning); Cursor's
+   * own request has not come yet (needs you). */
+  assert_contains (run.out, "Summary: 8 passed, 3 warnings, 2 need you, 0 failed.");
   run_clear (&run);
 }
 
@@ -1057,7 +1065,7 @@ test_cursor_json (Fixture       *f,
   root = parse_json (run.out);
   object = json_node_get_object (root);
   items = json_object_get_array_member (object, "items");
-  g_assert_cmpuint (json_array_get_length (items), ==, 11);
+  g_assert_cmpuint (json_array_get_length (items), ==, 13);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
@@ -1187,6 +1195,150 @@ test_cursor_auto_detect (Fixture       *f,
   run_clear (&run);
 }
 
+/* --- Cursor's own request (the watch) ------------------------------- */
+
+/* Wall-clock limits grow with the sanitizer build's slowness. */
+static double
+time_scale (void)
+{
+  const char *scale = g_getenv ("CR_TEST_TIME_SCALE");
+
+  return scale != NULL ? MAX (g_ascii_strtod (scale, NULL), 1.0) : 1.0;
+}
+
+/* The issue's proof: a stock gateway and a right Cursor profile pass, and
+ * with Cursor's message arriving 8 s into --wait-for-cursor=60, the item
+ * passes at the next look, within the gateway's rate limit. */
+static void
+test_cursor_watch_passes (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server),
+                         "--wait-for-cursor=60", NULL };
+  g_autofree char *block = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+  gint64 started = g_get_monotonic_time ();
+  double seconds;
+
+  make_cursor (f, "true");
+  cr_test_gateway_add_log_later (f->server, CR_TEST_TOKEN_GOOD, 8000, CR_TEST_LOG_CURSOR_CHAT, "gpt-5.4");
+  run_cli (f, &run, args, cursor_secrets);
+  seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  block = item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "PASS");
+  assert_contains (block, "gpt-5.4");
+  assert_contains (block, "streamed");
+  assert_contains (block, "2350 prompt and 180 completion tokens");
+  assert_contains (block, "$0.0122");
+  /* What to do was said, on stderr. */
+  assert_contains (run.err, "Send one message in Cursor’s chat now");
+  /* Seen at the first look after it arrived, not at the end of the minute. */
+  g_test_message ("took %.1f s", seconds);
+  g_assert_cmpfloat (seconds, <, 8 + 25 + 5 * time_scale ());
+  g_assert_cmpuint (cr_test_gateway_get_critical_count (f->server), <, 10);
+  run_clear (&run);
+}
+
+/* The error Cursor's request met is a failure, with its fix. */
+static void
+test_cursor_watch_error (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *args[] = { "--json", "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server),
+                         "--wait-for-cursor=30", NULL };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *item;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "true");
+  cr_test_gateway_add_log_later (f->server, CR_TEST_TOKEN_GOOD, 1000, CR_TEST_LOG_CURSOR_ERROR, "gpt-5.4");
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_FAILED);
+
+  /* --json stays one document; the item is in it like the others. */
+  root = parse_json (run.out);
+  item = json_item (json_node_get_object (root), CR_CHECK_CURSOR_CHAT);
+  g_assert_cmpstr (json_object_get_string_member (item, "section"), ==, "cursor");
+  g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "failed");
+  assert_contains (json_object_get_string_member (item, "detail"), "no access to model gpt-5.4");
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (item, "fix")));
+  run_clear (&run);
+}
+
+/* Nothing comes: needs you, with what to do; the run does not fail. */
+static void
+test_cursor_watch_nothing (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server),
+                         "--wait-for-cursor=2", NULL };
+  g_autofree char *block = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "true");
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  block = item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "TODO");
+  assert_contains (block, "No request from Cursor reached Crazyrouter in 1 minute");
+  assert_contains (block, "Fix: ");
+  run_clear (&run);
+}
+
+/* Without --wait-for-cursor: one look at the logs the run reads anyway.
+ * Cursor's message from before counts; our own test requests never do. */
+static void
+test_cursor_one_look (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server), NULL };
+  g_autofree char *block = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+  guint reads;
+
+  make_cursor (f, "true");
+  run_cli (f, &run, args, cursor_secrets);
+  g_free (item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "TODO"));
+  run_clear (&run);
+
+  /* A second run sees the first one's requests, and knows them for checks. */
+  reads = cr_test_gateway_get_critical_count (f->server);
+  run.stdin_text = CR_TEST_TOKEN_GOOD "\n";
+  run_cli (f, &run, args, cursor_secrets);
+  g_free (item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "TODO"));
+  /* One look means no read of its own: usage and logs, as before. */
+  g_assert_cmpuint (cr_test_gateway_get_critical_count (f->server) - reads, ==, 2);
+  run_clear (&run);
+
+  cr_test_gateway_add_log_later (f->server, CR_TEST_TOKEN_GOOD, 0, CR_TEST_LOG_CURSOR_CHAT, "gpt-5.4");
+  run.stdin_text = CR_TEST_TOKEN_GOOD "\n";
+  run_cli (f, &run, args, cursor_secrets);
+  block = item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "PASS");
+  assert_contains (block, "streamed");
+  run_clear (&run);
+}
+
+/* The gateway's limit of 20 reads in 20 minutes is "wait", never a
+ * failure of the setup. */
+static void
+test_cursor_rate_limited (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server), NULL };
+  g_autofree char *block = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "true");
+  /* Older new-api: a 429 with an empty body and no Retry-After. */
+  cr_test_gateway_set_critical_limit (f->server, 1, FALSE);
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  block = item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "TODO");
+  assert_contains (block, "20 times in 20 minutes");
+  assert_contains (block, "Wait about");
+  run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1372,11 @@ main (int   argc,
   ADD ("cursor/json", test_cursor_json);
   ADD ("cursor/updated", test_cursor_updated);
   ADD ("cursor/auto-detect", test_cursor_auto_detect);
+  ADD ("cursor/watch-passes", test_cursor_watch_passes);
+  ADD ("cursor/watch-error", test_cursor_watch_error);
+  ADD ("cursor/watch-nothing", test_cursor_watch_nothing);
+  ADD ("cursor/one-look", test_cursor_one_look);
+  ADD ("cursor/rate-limited", test_cursor_rate_limited);
 
 #undef ADD
 

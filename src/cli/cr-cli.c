@@ -117,6 +117,34 @@ _cr_cli_catch_sigint (CrCli *cli)
 
 /* --- the run ---------------------------------------------------------- */
 
+/* --wait-for-cursor: after the checks, the token's logs are watched for
+ * Cursor's own first request (cr_checklist_watch_cursor_async()). What the
+ * person has to do goes to stderr, so --json stays one document. FALSE
+ * only when interrupted. */
+static gboolean
+cli_watch_cursor (CrCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  CrCheckItem *item = cr_checklist_lookup (cli->checklist, CR_CHECK_CURSOR_CHAT);
+
+  if (item == NULL || cr_check_item_get_status (item) == CR_CHECK_PASSED)
+    return TRUE;
+
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "Send one message in Cursor’s chat now. Watching the token’s logs for it for up to "
+                           "%u second…\n",
+                           "Send one message in Cursor’s chat now. Watching the token’s logs for it for up to "
+                           "%u seconds…\n", cli->wait_for_cursor),
+              cli->wait_for_cursor);
+  cr_checklist_watch_cursor_async (cli->checklist, cli->wait_for_cursor, cli->cancellable,
+                                   _cr_cli_on_async_done, cli);
+  if (cr_checklist_watch_cursor_finish (cli->checklist, _cr_cli_wait (cli), &error))
+    return TRUE;
+
+  /* Nothing to watch (no run reached the gateway): the item says why. */
+  return !g_cancellable_is_cancelled (cli->cancellable);
+}
+
 static int
 cli_run_checklist (CrCli      *cli,
                    const char *base_url,
@@ -159,6 +187,12 @@ cli_run_checklist (CrCli      *cli,
         }
       g_printerr (_("The check could not run: %s\n"), error->message);
       return CR_CLI_EXIT_FAILED;
+    }
+
+  if (cli->wait_for_cursor > 0 && !cli_watch_cursor (cli))
+    {
+      g_printerr ("%s\n", _("Cancelled."));
+      return CR_CLI_EXIT_INTERRUPTED;
     }
 
   if (cli->json)
