@@ -59,7 +59,6 @@ struct _Op
   int                returned;    /* atomic: the task has its result */
   GPtrArray         *stale;       /* store: base URLs of the profile's older keys */
   guint              next_stale;
-  gboolean           legacy;      /* store: an older key has no base-url at all */
   SecretRetrievable *item;        /* lookup: the item whose secret is read */
 };
 
@@ -265,8 +264,9 @@ item_base_url (SecretRetrievable *item)
   return g_strdup (g_hash_table_lookup (attributes, ATTR_BASE_URL));
 }
 
-/* For clear every item of the profile is "other"; for store, every item
- * but the one just stored. */
+/* For clear every item of the profile is "other"; for store, every key
+ * this app stored but the one just stored (one without base-url is left
+ * alone, see on_store_search()). */
 static guint
 count_others (Op    *op,
               GList *items)
@@ -277,7 +277,7 @@ count_others (Op    *op,
     {
       g_autofree char *base_url = item_base_url (l->data);
 
-      if (op->base_url == NULL || g_strcmp0 (base_url, op->base_url) != 0)
+      if (op->base_url == NULL || (base_url != NULL && !g_str_equal (base_url, op->base_url)))
         n++;
     }
 
@@ -464,7 +464,7 @@ store_next_stale (GTask *task)
       return;
     }
 
-  if (op->stale->len > 0 || op->legacy)
+  if (op->stale->len > 0)
     {
       verify_removed (task);
       return;
@@ -514,17 +514,6 @@ store_write (GTask *task)
   g_clear_pointer (&op->key, cr_key_free);
 }
 
-static void
-on_legacy_cleared (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  if (clear_step_done (task, result))
-    store_write (g_steal_pointer (&task));
-}
-
 static gboolean
 str_equal (gconstpointer a,
            gconstpointer b)
@@ -547,10 +536,11 @@ on_store_search (GObject      *source,
     {
       char *base_url = item_base_url (l->data);
 
-      if (base_url == NULL)
-        op->legacy = TRUE;
-      else if (g_str_equal (base_url, op->base_url) ||
-               g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
+      /* Every key this app stores has a base-url; one without is not ours
+       * to replace, and clearing by profile alone would take the new key. */
+      if (base_url == NULL ||
+          g_str_equal (base_url, op->base_url) ||
+          g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
         g_free (base_url);
       else
         g_ptr_array_add (op->stale, base_url);
@@ -566,12 +556,7 @@ on_store_search (GObject      *source,
       return;
     }
 
-  /* A key without base-url (from a development build before 0.1.0) matches
-   * any clear of this profile, the new key included: it has to go first. */
-  if (op->legacy)
-    clear_attributes (g_steal_pointer (&task), NULL, on_legacy_cleared);
-  else
-    store_write (g_steal_pointer (&task));
+  store_write (g_steal_pointer (&task));
 }
 
 /* Takes @task. UNLOCK: the search is where the unlock prompt comes up. */
