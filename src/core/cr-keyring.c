@@ -199,7 +199,7 @@ cr_keyring_store_finish (GAsyncResult  *result,
 
 typedef struct
 {
-  char *key;
+  char *key;         /* libsecret's non-pageable memory, until finish copies it */
   char *base_url;
 } Found;
 
@@ -208,7 +208,7 @@ found_free (gpointer data)
 {
   Found *found = data;
 
-  cr_key_free (found->key);
+  secret_password_free (found->key);
   g_free (found->base_url);
   g_free (found);
 }
@@ -222,6 +222,7 @@ on_lookup_secret (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(SecretValue) value = NULL;
   const char *text = NULL;
+  gsize length;
   Found *found;
 
   /* Still locked after UNLOCK (the prompt was dismissed) fails here. */
@@ -238,7 +239,7 @@ on_lookup_secret (GObject      *source,
     }
 
   found = g_new0 (Found, 1);
-  found->key = g_strdup (text);
+  found->key = secret_value_unref_to_password (g_steal_pointer (&value), &length);
   found->base_url = _cr_keyring_item_base_url (SECRET_RETRIEVABLE (source));
   if (found->base_url != NULL && *found->base_url == '\0')
     g_clear_pointer (&found->base_url, g_free);
@@ -326,7 +327,9 @@ cr_keyring_lookup_finish (GAsyncResult  *result,
   if (found == NULL)
     return NULL;
 
-  key = g_steal_pointer (&found->key);
+  /* The caller frees its copy with cr_key_free(), so it is ordinary
+   * memory; libsecret's is wiped and freed with found. */
+  key = g_strdup (found->key);
   if (base_url != NULL)
     *base_url = g_steal_pointer (&found->base_url);
   found_free (found);
