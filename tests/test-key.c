@@ -310,12 +310,29 @@ test_mask_reveals_little (void)
   }
 }
 
+/* Every byte of the key becomes zero, and not one byte past its end
+ * changes: cr_key_free() runs exactly this before g_free(). */
 static void
-test_free (void)
+test_wipe (void)
 {
-  cr_key_free (NULL);
-  cr_key_free (g_strdup (GOOD));
-  cr_key_free (g_strdup (""));
+  gsize length = strlen (GOOD);
+  char buffer[64];
+
+  g_assert_cmpuint (length + 1, <, sizeof buffer);
+  memset (buffer, 'x', sizeof buffer);
+  memcpy (buffer, GOOD, length + 1);
+
+  cr_key_wipe (buffer);
+
+  for (gsize i = 0; i <= length; i++)
+    g_assert_cmpint (buffer[i], ==, '\0');
+  for (gsize i = length + 1; i < sizeof buffer; i++)
+    g_assert_cmpint (buffer[i], ==, 'x');
+
+  /* Now an empty string: nothing to wipe, nothing written. */
+  cr_key_wipe (buffer);
+  g_assert_cmpint (buffer[length + 1], ==, 'x');
+  cr_key_wipe (NULL);
 }
 
 int
@@ -332,7 +349,7 @@ main (int   argc,
   g_test_add_func ("/key/check/messages-differ", test_messages_differ);
   g_test_add_func ("/key/mask/table", test_mask);
   g_test_add_func ("/key/mask/reveals-little", test_mask_reveals_little);
-  g_test_add_func ("/key/free", test_free);
+  g_test_add_func ("/key/wipe", test_wipe);
 
   return g_test_run ();
 }

@@ -310,31 +310,37 @@ test_replace_keeps_one (void)
   g_assert_cmpuint (count_items ("replace"), ==, 0);
 }
 
-/* Development builds stored a key without base-url when there was none;
- * such a key matches every search of its profile, and must not survive
- * next to a new one. */
+/* An item of our schema without base-url was not written by this app (it
+ * always sets one): storing leaves it alone instead of tripping over it,
+ * and clearing the profile still removes it. */
 static void
-test_replace_legacy (void)
+test_store_beside_unlabelled (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  ok = secret_password_store_sync (&test_schema, SECRET_COLLECTION_DEFAULT, "old",
+  ok = secret_password_store_sync (&test_schema, SECRET_COLLECTION_DEFAULT, "other",
                                    CR_TEST_TOKEN_WIDE, NULL, &error,
-                                   "profile", "legacy", NULL);
+                                   "profile", "unlabelled", NULL);
   g_assert_no_error (error);
   g_assert_true (ok);
-  assert_lookup ("legacy", CR_TEST_TOKEN_WIDE, NULL);
 
-  ok = store ("legacy", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("unlabelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("legacy"), ==, 1);
-  assert_lookup ("legacy", CR_TEST_TOKEN_GOOD, URL_OFFICIAL);
+  g_assert_cmpuint (count_items ("unlabelled"), ==, 2);
 
-  ok = clear ("legacy", NULL, &error);
+  /* Replacing our key checks that it is gone: the other item is no sign
+   * of a locked one. */
+  ok = store ("unlabelled", URL_MIRROR, CR_TEST_TOKEN_NARROW, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
+  g_assert_cmpuint (count_items ("unlabelled"), ==, 2);
+
+  ok = clear ("unlabelled", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_items ("unlabelled"), ==, 0);
 }
 
 static void
@@ -825,7 +831,7 @@ main (int   argc,
   g_test_add_func ("/keyring/no-base-url", test_no_base_url);
   g_test_add_func ("/keyring/profile-isolation", test_profile_isolation);
   g_test_add_func ("/keyring/replace-keeps-one", test_replace_keeps_one);
-  g_test_add_func ("/keyring/replace-legacy", test_replace_legacy);
+  g_test_add_func ("/keyring/store-beside-unlabelled", test_store_beside_unlabelled);
   g_test_add_func ("/keyring/missing", test_missing);
   g_test_add_func ("/keyring/label", test_label);
   g_test_add_func ("/keyring/cancelled/before", test_cancelled_before);

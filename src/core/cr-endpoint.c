@@ -1,4 +1,6 @@
-/* cr-endpoint.c
+/* cr-endpoint.c: a typed base URL diagnosed, repaired and put into words
+ *
+ * Building URLs and checking hosts are in cr-endpoint-url.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,10 +8,10 @@
 
 #include <string.h>
 
-#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "cr-endpoint.h"
+#include "cr-endpoint-private.h"
 
 /* A base URL is short; anything longer is a paste gone wrong, and we never
  * want to copy a megabyte of it into a message. */
@@ -207,37 +209,6 @@ guess_scheme (const char *host)
   return cr_endpoint_is_loopback_host (host) ? "http" : "https";
 }
 
-static gboolean
-host_is_well_formed (const char *host)
-{
-  gboolean has_alnum = FALSE;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-  /* An IPv6 literal; a ":" that came from a "%3A" in a name is not one.
-   * g_hostname_is_ip_address() takes anything after a zone's "%", so the
-   * zone (an interface name) is checked here. */
-  if (strchr (host, ':') != NULL)
-    {
-      const char *zone = strchr (host, '%');
-
-      for (const char *p = zone ? zone + 1 : ""; *p != '\0'; p++)
-        if (!g_ascii_isalnum (*p) && strchr ("-_.", *p) == NULL)
-          return FALSE;
-      return g_hostname_is_ip_address (host);
-    }
-
-  for (const char *p = host; *p != '\0'; p++)
-    {
-      if (g_ascii_isalnum (*p))
-        has_alnum = TRUE;
-      else if (*p != '-' && *p != '.' && *p != '_')
-        return FALSE;
-    }
-
-  return has_alnum;
-}
-
 /* Without a scheme we only guess at things that look like a host name. */
 static gboolean
 host_is_plausible (const char *host)
@@ -276,7 +247,7 @@ scan_parse (Scan       *scan,
   scan->uri = g_uri_parse (candidate, G_URI_FLAGS_ENCODED, NULL);
   host = scan->uri != NULL ? g_uri_get_host (scan->uri) : NULL;
 
-  if (!host_is_well_formed (host) || (guessed && !host_is_plausible (host)))
+  if (!_cr_endpoint_host_is_well_formed (host) || (guessed && !host_is_plausible (host)))
     {
       scan_invalid (scan, INVALID_UNPARSEABLE);
       return FALSE;
@@ -403,36 +374,6 @@ scan_uri (Scan       *scan,
     scan_add (scan, path_issue, TRUE);
 }
 
-static char *
-build_url (const char *scheme,
-           const char *host,
-           int         port,
-           const char *path)
-{
-  GString *url = g_string_new (scheme);
-
-  g_string_append (url, "://");
-  if (strchr (host, ':') != NULL)
-    {
-      /* An IPv6 literal; a zone id's "%" must be escaped again. */
-      g_autofree char *escaped = NULL;
-      g_auto(GStrv) parts = g_strsplit (host, "%", -1);
-
-      escaped = g_strjoinv ("%25", parts);
-      g_string_append_printf (url, "[%s]", escaped);
-    }
-  else
-    {
-      g_string_append (url, host);
-    }
-
-  if (port != -1)
-    g_string_append_printf (url, ":%d", port);
-  g_string_append (url, path);
-
-  return g_string_free (url, FALSE);
-}
-
 static gboolean
 scan_is_official (const Scan *scan)
 {
@@ -488,7 +429,7 @@ scan_text (Scan       *scan,
   if (scan->unfixable)
     return NULL;
 
-  fixed = build_url (scan->scheme, scan->host, scan->port, scan->path);
+  fixed = _cr_endpoint_build_url (scan->scheme, scan->host, scan->port, scan->path);
 
   /* An "@" left over after dropping the user info means a second one was
    * pasted somewhere odd: offering that back could show a password. */
@@ -739,68 +680,4 @@ cr_endpoint_is_sendable (const CrEndpointDiagnosis *diagnosis)
     default:
       return FALSE;
     }
-}
-
-char *
-cr_endpoint_join (const char *base_url,
-                  const char *path)
-{
-  g_return_val_if_fail (base_url != NULL, NULL);
-  g_return_val_if_fail (path != NULL, NULL);
-
-  return g_strconcat (base_url, path, NULL);
-}
-
-char *
-cr_endpoint_api_url (const char *base_url,
-                     const char *api_path)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *path = NULL;
-  const char *base_path;
-  gsize length;
-
-  g_return_val_if_fail (base_url != NULL, NULL);
-  g_return_val_if_fail (api_path != NULL, NULL);
-
-  uri = g_uri_parse (base_url, G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL || !host_is_well_formed (g_uri_get_host (uri)))
-    return NULL;
-
-  base_path = g_uri_get_path (uri);
-  length = strlen (base_path);
-  while (length > 0 && base_path[length - 1] == '/')
-    length--;
-  if (length >= 3 && strncmp (base_path + length - 3, "/v1", 3) == 0)
-    length -= 3;
-
-  path = g_strdup_printf ("%.*s%s", (int) length, base_path, api_path);
-
-  return build_url (g_uri_get_scheme (uri), g_uri_get_host (uri),
-                    g_uri_get_port (uri), path);
-}
-
-gboolean
-cr_endpoint_is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *bare = NULL;
-  gsize length;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0
-      || g_ascii_strcasecmp (host, "localhost.") == 0)
-    return TRUE;
-
-  length = strlen (host);
-  if (host[0] == '[' && length > 2 && host[length - 1] == ']')
-    bare = g_strndup (host + 1, length - 2);
-  else
-    bare = g_strdup (host);
-
-  address = g_inet_address_new_from_string (bare);
-
-  return address != NULL && g_inet_address_get_is_loopback (address);
 }

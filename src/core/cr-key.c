@@ -35,12 +35,18 @@ wipe (void  *memory,
 }
 
 void
+cr_key_wipe (char *key)
+{
+  if (key != NULL)
+    wipe (key, strlen (key));
+}
+
+/* Its wiping is tested through cr_key_wipe(): freed memory cannot be
+ * looked at afterwards. */
+void
 cr_key_free (char *key)
 {
-  if (key == NULL)
-    return;
-
-  wipe (key, strlen (key));
+  cr_key_wipe (key);
   g_free (key);
 }
 

@@ -34,7 +34,11 @@ CrKeyIssue  cr_key_check    (const char  *key,
 /* "sk-…ab12": for display only. */
 char       *cr_key_mask     (const char  *key);
 
-/* Overwrites the memory before freeing it. NULL is fine. */
+/* Overwrites @key with zeros in place, up to its terminating NUL; the
+ * memory stays allocated. NULL is fine. */
+void        cr_key_wipe     (char        *key);
+
+/* cr_key_wipe(), then g_free(). NULL is fine. */
 void        cr_key_free     (char        *key);
 
 G_END_DECLS

@@ -15,6 +15,9 @@
  * Ctrl-C or a Cancel button must not wait for that. Its late answer, if it
  * ever comes, is dropped.
  *
+ * This file has the four operations; what they run on (the task plumbing,
+ * the errors, the shared searches) is in cr-keyring-op.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -24,413 +27,7 @@
 
 #include "cr-key.h"
 #include "cr-keyring.h"
-
-G_DEFINE_QUARK (cr-keyring-error-quark, cr_keyring_error)
-
-#define ATTR_PROFILE  "profile"
-#define ATTR_BASE_URL "base-url"
-
-static const SecretSchema *
-cr_keyring_get_schema (void)
-{
-  static const SecretSchema schema = {
-    "com.crazyrouter.SetupAssistant", SECRET_SCHEMA_NONE,
-    {
-      { ATTR_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { ATTR_BASE_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-
-  return &schema;
-}
-
-typedef struct _Op Op;
-typedef void (*OpStep) (GTask *task);
-
-struct _Op
-{
-  char              *profile;
-  char              *base_url;    /* store: as stored, "" for none; clear: NULL */
-  char              *key;         /* store only; wiped as soon as it is handed over */
-  OpStep             start;
-  GCancellable      *cancellable;
-  gulong             cancelled_id;
-  int                returned;    /* atomic: the task has its result */
-  GPtrArray         *stale;       /* store: base URLs of the profile's older keys */
-  guint              next_stale;
-  gboolean           legacy;      /* store: an older key has no base-url at all */
-  SecretRetrievable *item;        /* lookup: the item whose secret is read */
-};
-
-static void
-op_free (gpointer data)
-{
-  Op *op = data;
-
-  if (op->cancelled_id != 0)
-    g_cancellable_disconnect (op->cancellable, op->cancelled_id);
-  g_clear_object (&op->cancellable);
-  g_free (op->profile);
-  g_free (op->base_url);
-  cr_key_free (op->key);
-  g_clear_pointer (&op->stale, g_ptr_array_unref);
-  g_clear_object (&op->item);
-  g_free (op);
-}
-
-static Op *
-op_get (GTask *task)
-{
-  return g_task_get_task_data (task);
-}
-
-/* TRUE for the one caller that may give the task its result. */
-static gboolean
-op_claim (GTask *task)
-{
-  return g_atomic_int_compare_and_exchange (&op_get (task)->returned, FALSE, TRUE);
-}
-
-static gboolean
-op_over (GTask *task)
-{
-  return g_atomic_int_get (&op_get (task)->returned);
-}
-
-/* Not a choice of backend: libsecret makes that one. Only the advice differs. */
-static gboolean
-in_sandbox (void)
-{
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-}
-
-static GError *
-no_service_error (void)
-{
-  if (in_sandbox ())
-    return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE,
-                                _("The keyring cannot be reached from the app’s sandbox. "
-                                  "Install xdg-desktop-portal and gnome-keyring, log in "
-                                  "again, and try again."));
-
-  return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE,
-                              _("No keyring service is running. Log in to a GNOME "
-                                "session, or install gnome-keyring, and try again."));
-}
-
-static GError *
-cancelled_error (void)
-{
-  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                              _("The keyring operation was cancelled."));
-}
-
-static GError *
-locked_error (void)
-{
-  return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED,
-                              _("The keyring is locked. Unlock it with your "
-                                "login password when asked, then try again."));
-}
-
-static gboolean
-is_no_service (const GError *error)
-{
-  if (error->domain != G_DBUS_ERROR)
-    return FALSE;
-
-  switch (error->code)
-    {
-    case G_DBUS_ERROR_SERVICE_UNKNOWN:
-    case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
-    case G_DBUS_ERROR_NO_SERVER:
-    case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
-    case G_DBUS_ERROR_SPAWN_FORK_FAILED:
-    case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
-    case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
-    case G_DBUS_ERROR_SPAWN_FAILED:
-    case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
-    case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
-    case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
-    case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
-    case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
-    case G_DBUS_ERROR_SPAWN_FILE_INVALID:
-    case G_DBUS_ERROR_SPAWN_NO_MEMORY:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* A cancellation we did not ask for is the unlock prompt (or the portal's
- * dialog) being dismissed. libsecret's errors never contain the secret, so
- * their text may be shown. */
-static GError *
-map_error (const GError *error)
-{
-  if (is_no_service (error))
-    return no_service_error ();
-
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return locked_error ();
-
-  return g_error_new (CR_KEYRING_ERROR, CR_KEYRING_ERROR_FAILED,
-                      _("The keyring could not be used: %s"), error->message);
-}
-
-/* Takes @error, already in our terms. */
-static void
-op_return_error (GTask  *task,
-                 GError *error)
-{
-  if (op_claim (task))
-    g_task_return_error (task, error);
-  else
-    g_error_free (error);
-}
-
-static void
-op_fail (GTask        *task,
-         const GError *error)
-{
-  op_return_error (task, map_error (error));
-}
-
-static void
-op_return_boolean (GTask    *task,
-                   gboolean  value)
-{
-  if (op_claim (task))
-    g_task_return_boolean (task, value);
-}
-
-static void
-op_return_pointer (GTask          *task,
-                   gpointer        value,
-                   GDestroyNotify  destroy)
-{
-  if (op_claim (task))
-    g_task_return_pointer (task, value, destroy);
-  else if (value != NULL && destroy != NULL)
-    destroy (value);
-}
-
-/* The end of the operations that answer yes or no. */
-static gboolean
-op_propagate_boolean (GAsyncResult  *result,
-                      gpointer       source_tag,
-                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  op_return_error (G_TASK (user_data), cancelled_error ());
-}
-
-/* --- attributes ------------------------------------------------------- */
-
-/* Every key we store carries base-url, "" when there is none. So no key's
- * attributes are a subset of another's, and clearing by profile and base
- * URL removes exactly one base URL's key, never the one just stored. */
-static GHashTable *
-profile_attributes (const char *profile,
-                    const char *base_url)
-{
-  if (base_url == NULL)
-    return secret_attributes_build (cr_keyring_get_schema (),
-                                    ATTR_PROFILE, profile,
-                                    NULL);
-
-  return secret_attributes_build (cr_keyring_get_schema (),
-                                  ATTR_PROFILE, profile,
-                                  ATTR_BASE_URL, base_url,
-                                  NULL);
-}
-
-/* NULL when the item has no base-url attribute at all. */
-static char *
-item_base_url (SecretRetrievable *item)
-{
-  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
-
-  return g_strdup (g_hash_table_lookup (attributes, ATTR_BASE_URL));
-}
-
-/* For clear every item of the profile is "other"; for store, every item
- * but the one just stored. */
-static guint
-count_others (Op    *op,
-              GList *items)
-{
-  guint n = 0;
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autofree char *base_url = item_base_url (l->data);
-
-      if (op->base_url == NULL || g_strcmp0 (base_url, op->base_url) != 0)
-        n++;
-    }
-
-  return n;
-}
-
-/* Takes @task. */
-static void
-search_profile (GTask               *task,
-                SecretSearchFlags    flags,
-                GAsyncReadyCallback  callback)
-{
-  g_autoptr(GHashTable) attributes = profile_attributes (op_get (task)->profile, NULL);
-
-  secret_password_searchv (cr_keyring_get_schema (), attributes, flags,
-                           g_task_get_cancellable (task), callback, task);
-}
-
-/* Takes @task. */
-static void
-clear_attributes (GTask               *task,
-                  const char          *base_url,
-                  GAsyncReadyCallback  callback)
-{
-  g_autoptr(GHashTable) attributes = profile_attributes (op_get (task)->profile, base_url);
-
-  secret_password_clearv (cr_keyring_get_schema (), attributes,
-                          g_task_get_cancellable (task), callback, task);
-}
-
-/* Ends a clear_attributes() step: TRUE when @task goes on. FALSE from
- * libsecret without an error is no failure: it leaves a locked key, and
- * only the check after the last clear tells whether one stayed behind. */
-static gboolean
-clear_step_done (GTask        *task,
-                 GAsyncResult *result)
-{
-  g_autoptr(GError) error = NULL;
-
-  secret_password_clear_finish (result, &error);
-  if (op_over (task))
-    return FALSE;
-
-  if (error != NULL)
-    {
-      op_fail (task, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The password API only removes unlocked items and says nothing about the
- * others: whatever should be gone and is still there was locked, and
- * "nothing to remove" would leave a key behind unnoticed. */
-static void
-on_verify_search (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  GList *items;
-
-  items = secret_password_search_finish (result, &error);
-  if (error != NULL)
-    op_fail (task, error);
-  else if (count_others (op_get (task), items) > 0)
-    op_return_error (task, locked_error ());
-  else
-    op_return_boolean (task, TRUE);
-  g_list_free_full (items, g_object_unref);
-}
-
-/* Takes @task. */
-static void
-verify_removed (GTask *task)
-{
-  search_profile (task, SECRET_SEARCH_ALL, on_verify_search);
-}
-
-/* --- running an operation ----------------------------------------------- */
-
-static void
-on_bus (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GError) error = NULL;
-  OpStep start = op_get (task)->start;
-
-  bus = g_bus_get_finish (result, &error);
-  if (op_over (task))
-    return;
-
-  /* No session bus at all (over ssh, in a bare container): neither the
-   * Secret Service nor the portal can be there. libsecret would report
-   * this as a bare G_IO_ERROR, which a file error of the sandboxed
-   * backend can be as well. */
-  if (bus == NULL)
-    {
-      op_return_error (task, no_service_error ());
-      return;
-    }
-
-  start (g_steal_pointer (&task));
-}
-
-static GTask *
-op_new (gpointer             source_tag,
-        const char          *profile,
-        OpStep               start,
-        GCancellable        *cancellable,
-        GAsyncReadyCallback  callback,
-        gpointer             user_data)
-{
-  GTask *task;
-  Op *op;
-
-  op = g_new0 (Op, 1);
-  op->profile = g_strdup (profile);
-  op->start = start;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, op, op_free);
-
-  return task;
-}
-
-/* Takes @task. */
-static void
-op_run (GTask *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  Op *op = op_get (task);
-
-  if (cancellable != NULL)
-    {
-      op->cancellable = g_object_ref (cancellable);
-      op->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
-                                                task, NULL);
-    }
-
-  if (op_over (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  g_bus_get (G_BUS_TYPE_SESSION, cancellable, on_bus, task);
-}
+#include "cr-keyring-private.h"
 
 /* --- store ------------------------------------------------------------ */
 
@@ -447,7 +44,7 @@ on_stale_cleared (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
 
-  if (clear_step_done (task, result))
+  if (_cr_keyring_clear_step_done (task, result))
     store_next_stale (g_steal_pointer (&task));
 }
 
@@ -459,18 +56,18 @@ store_next_stale (GTask *task)
 
   if (op->next_stale < op->stale->len)
     {
-      clear_attributes (task, g_ptr_array_index (op->stale, op->next_stale++),
-                        on_stale_cleared);
+      _cr_keyring_clear_attributes (task, g_ptr_array_index (op->stale, op->next_stale++),
+                                    on_stale_cleared);
       return;
     }
 
-  if (op->stale->len > 0 || op->legacy)
+  if (op->stale->len > 0)
     {
-      verify_removed (task);
+      _cr_keyring_verify_removed (task);
       return;
     }
 
-  op_return_boolean (task, TRUE);
+  _cr_keyring_op_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
@@ -487,7 +84,7 @@ on_stored (GObject      *source,
       if (error == NULL)
         error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_PROTOCOL,
                                      _("The keyring did not store the key."));
-      op_fail (task, error);
+      _cr_keyring_op_fail (task, error);
       return;
     }
   if (op_over (task))
@@ -501,7 +98,7 @@ static void
 store_write (GTask *task)
 {
   Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = profile_attributes (op->profile, op->base_url);
+  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op->profile, op->base_url);
   g_autofree char *label = NULL;
 
   /* TRANSLATORS: the name of the key in the keyring (Passwords and Keys
@@ -509,20 +106,9 @@ store_write (GTask *task)
   label = g_strdup_printf (_("Crazyrouter key for Cursor (profile %s)"), op->profile);
 
   /* libsecret copies the key into its own wiped memory right away. */
-  secret_password_storev (cr_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+  secret_password_storev (_cr_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                           label, op->key, g_task_get_cancellable (task), on_stored, task);
   g_clear_pointer (&op->key, cr_key_free);
-}
-
-static void
-on_legacy_cleared (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  if (clear_step_done (task, result))
-    store_write (g_steal_pointer (&task));
 }
 
 static gboolean
@@ -545,12 +131,13 @@ on_store_search (GObject      *source,
   items = secret_password_search_finish (result, &error);
   for (GList *l = items; l != NULL; l = l->next)
     {
-      char *base_url = item_base_url (l->data);
+      char *base_url = _cr_keyring_item_base_url (l->data);
 
-      if (base_url == NULL)
-        op->legacy = TRUE;
-      else if (g_str_equal (base_url, op->base_url) ||
-               g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
+      /* Every key this app stores has a base-url; one without is not ours
+       * to replace, and clearing by profile alone would take the new key. */
+      if (base_url == NULL ||
+          g_str_equal (base_url, op->base_url) ||
+          g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
         g_free (base_url);
       else
         g_ptr_array_add (op->stale, base_url);
@@ -562,23 +149,18 @@ on_store_search (GObject      *source,
 
   if (error != NULL)
     {
-      op_fail (task, error);
+      _cr_keyring_op_fail (task, error);
       return;
     }
 
-  /* A key without base-url (from a development build before 0.1.0) matches
-   * any clear of this profile, the new key included: it has to go first. */
-  if (op->legacy)
-    clear_attributes (g_steal_pointer (&task), NULL, on_legacy_cleared);
-  else
-    store_write (g_steal_pointer (&task));
+  store_write (g_steal_pointer (&task));
 }
 
 /* Takes @task. UNLOCK: the search is where the unlock prompt comes up. */
 static void
 store_start (GTask *task)
 {
-  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_store_search);
+  _cr_keyring_search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_store_search);
 }
 
 void
@@ -596,28 +178,28 @@ cr_keyring_store_async (const char          *profile,
   g_return_if_fail (key != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = op_new (cr_keyring_store_async, profile, store_start,
-                 cancellable, callback, user_data);
+  task = _cr_keyring_op_new (cr_keyring_store_async, profile, store_start,
+                             cancellable, callback, user_data);
   op = op_get (task);
   op->base_url = g_strdup (base_url != NULL ? base_url : "");
   op->key = g_strdup (key);
   op->stale = g_ptr_array_new_with_free_func (g_free);
 
-  op_run (task);
+  _cr_keyring_op_run (task);
 }
 
 gboolean
 cr_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  return op_propagate_boolean (result, cr_keyring_store_async, error);
+  return _cr_keyring_op_propagate_boolean (result, cr_keyring_store_async, error);
 }
 
 /* --- lookup ----------------------------------------------------------- */
 
 typedef struct
 {
-  char *key;
+  char *key;         /* libsecret's non-pageable memory, until finish copies it */
   char *base_url;
 } Found;
 
@@ -626,7 +208,7 @@ found_free (gpointer data)
 {
   Found *found = data;
 
-  cr_key_free (found->key);
+  secret_password_free (found->key);
   g_free (found->base_url);
   g_free (found);
 }
@@ -640,6 +222,7 @@ on_lookup_secret (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(SecretValue) value = NULL;
   const char *text = NULL;
+  gsize length;
   Found *found;
 
   /* Still locked after UNLOCK (the prompt was dismissed) fails here. */
@@ -651,16 +234,16 @@ on_lookup_secret (GObject      *source,
                          _("The stored key is not text."));
   if (error != NULL)
     {
-      op_fail (task, error);
+      _cr_keyring_op_fail (task, error);
       return;
     }
 
   found = g_new0 (Found, 1);
-  found->key = g_strdup (text);
-  found->base_url = item_base_url (SECRET_RETRIEVABLE (source));
+  found->key = secret_value_unref_to_password (g_steal_pointer (&value), &length);
+  found->base_url = _cr_keyring_item_base_url (SECRET_RETRIEVABLE (source));
   if (found->base_url != NULL && *found->base_url == '\0')
     g_clear_pointer (&found->base_url, g_free);
-  op_return_pointer (task, found, found_free);
+  _cr_keyring_op_return_pointer (task, found, found_free);
 }
 
 /* There is one unless something else wrote to the profile: then the newest. */
@@ -696,9 +279,9 @@ on_lookup_search (GObject      *source,
     return;
 
   if (error != NULL)
-    op_fail (task, error);
+    _cr_keyring_op_fail (task, error);
   else if (op->item == NULL)
-    op_return_pointer (task, NULL, NULL);
+    _cr_keyring_op_return_pointer (task, NULL, NULL);
   else
     secret_retrievable_retrieve_secret (op->item, op->cancellable,
                                         on_lookup_secret, g_steal_pointer (&task));
@@ -708,8 +291,9 @@ on_lookup_search (GObject      *source,
 static void
 lookup_start (GTask *task)
 {
-  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                  on_lookup_search);
+  _cr_keyring_search_profile (task,
+                              SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                              on_lookup_search);
 }
 
 void
@@ -721,8 +305,8 @@ cr_keyring_lookup_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_lookup_async, profile, lookup_start,
-                  cancellable, callback, user_data));
+  _cr_keyring_op_run (_cr_keyring_op_new (cr_keyring_lookup_async, profile, lookup_start,
+                                          cancellable, callback, user_data));
 }
 
 char *
@@ -743,7 +327,9 @@ cr_keyring_lookup_finish (GAsyncResult  *result,
   if (found == NULL)
     return NULL;
 
-  key = g_steal_pointer (&found->key);
+  /* The caller frees its copy with cr_key_free(), so it is ordinary
+   * memory; libsecret's is wiped and freed with found. */
+  key = g_strdup (found->key);
   if (base_url != NULL)
     *base_url = g_steal_pointer (&found->base_url);
   found_free (found);
@@ -770,7 +356,7 @@ search_found_finish (GTask        *task,
     return FALSE;
   if (error != NULL)
     {
-      op_fail (task, error);
+      _cr_keyring_op_fail (task, error);
       return FALSE;
     }
   return TRUE;
@@ -785,7 +371,7 @@ on_has_key_search (GObject      *source,
   gboolean found;
 
   if (search_found_finish (task, result, &found))
-    op_return_boolean (task, found);
+    _cr_keyring_op_return_boolean (task, found);
 }
 
 /* Takes @task. Neither UNLOCK nor LOAD_SECRETS: locked items are listed
@@ -793,7 +379,7 @@ on_has_key_search (GObject      *source,
 static void
 has_key_start (GTask *task)
 {
-  search_profile (task, SECRET_SEARCH_NONE, on_has_key_search);
+  _cr_keyring_search_profile (task, SECRET_SEARCH_NONE, on_has_key_search);
 }
 
 void
@@ -805,15 +391,15 @@ cr_keyring_has_key_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_has_key_async, profile, has_key_start,
-                  cancellable, callback, user_data));
+  _cr_keyring_op_run (_cr_keyring_op_new (cr_keyring_has_key_async, profile, has_key_start,
+                                          cancellable, callback, user_data));
 }
 
 gboolean
 cr_keyring_has_key_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  return op_propagate_boolean (result, cr_keyring_has_key_async, error);
+  return _cr_keyring_op_propagate_boolean (result, cr_keyring_has_key_async, error);
 }
 
 /* --- clear ------------------------------------------------------------ */
@@ -825,8 +411,8 @@ on_cleared (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
 
-  if (clear_step_done (task, result))
-    verify_removed (g_steal_pointer (&task));
+  if (_cr_keyring_clear_step_done (task, result))
+    _cr_keyring_verify_removed (g_steal_pointer (&task));
 }
 
 static void
@@ -840,9 +426,9 @@ on_clear_search (GObject      *source,
   if (!search_found_finish (task, result, &found))
     return;
   if (!found)
-    op_return_boolean (task, FALSE);
+    _cr_keyring_op_return_boolean (task, FALSE);
   else
-    clear_attributes (g_steal_pointer (&task), NULL, on_cleared);
+    _cr_keyring_clear_attributes (g_steal_pointer (&task), NULL, on_cleared);
 }
 
 /* Takes @task. The search comes first because clearing does not unlock:
@@ -851,7 +437,7 @@ on_clear_search (GObject      *source,
 static void
 clear_start (GTask *task)
 {
-  search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_clear_search);
+  _cr_keyring_search_profile (task, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, on_clear_search);
 }
 
 void
@@ -863,13 +449,13 @@ cr_keyring_clear_async (const char          *profile,
   g_return_if_fail (profile != NULL && *profile != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op_run (op_new (cr_keyring_clear_async, profile, clear_start,
-                  cancellable, callback, user_data));
+  _cr_keyring_op_run (_cr_keyring_op_new (cr_keyring_clear_async, profile, clear_start,
+                                          cancellable, callback, user_data));
 }
 
 gboolean
 cr_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  return op_propagate_boolean (result, cr_keyring_clear_async, error);
+  return _cr_keyring_op_propagate_boolean (result, cr_keyring_clear_async, error);
 }
