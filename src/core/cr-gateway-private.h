@@ -13,6 +13,21 @@
 
 G_BEGIN_DECLS
 
+struct _CrGateway
+{
+  GObject       parent_instance;
+
+  SoupSession  *session;
+  char         *base_url;
+  char         *key;
+  char         *authorization;
+  char         *language;
+  guint         timeout_ms;
+  gsize         max_body;
+  GPtrArray    *sent;          /* CrSentRequest*: every chat request sent */
+};
+
+
 typedef enum {
   REQUEST_MODELS,
   REQUEST_CHAT,
@@ -71,5 +86,12 @@ void      _cr_gateway_note_sent      (CrGateway           *self,
                                       Request             *req,
                                       const char          *model,
                                       gboolean             streamed);
+
+/* cr-gateway-trace.c: on when this program's debug messages are */
+void      _cr_gateway_attach_trace   (CrGateway           *self);
+/* "GET https://…/v1/models: 200 in 84 ms" (or what went wrong). */
+void      _cr_gateway_trace_done     (Request             *req,
+                                      guint                status,
+                                      const char          *problem);
 
 G_END_DECLS

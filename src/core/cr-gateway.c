@@ -16,19 +16,6 @@
 #define MAX_REDIRECTS 5
 #define READ_CHUNK    (64 * 1024)
 
-struct _CrGateway
-{
-  GObject       parent_instance;
-
-  SoupSession  *session;
-  char         *base_url;
-  char         *key;
-  char         *authorization;
-  char         *language;
-  guint         timeout_ms;
-  gsize         max_body;
-  GPtrArray    *sent;          /* CrSentRequest*: every chat request sent */
-};
 
 G_DEFINE_FINAL_TYPE (CrGateway, cr_gateway, G_TYPE_OBJECT)
 
@@ -103,82 +90,13 @@ cr_gateway_class_init (CrGatewayClass *klass)
   object_class->finalize = cr_gateway_finalize;
 }
 
-/* ---- A trace a person can read and share ----------------------------- */
-
-/* The line with the key masked wherever it shows, and Authorization's value
- * never shown at all. */
-static char *
-trace_safe (CrGateway  *self,
-            const char *line)
-{
-  g_autofree char *masked = NULL;
-  g_auto(GStrv) parts = NULL;
-
-  if (g_ascii_strncasecmp (line, "Authorization:", strlen ("Authorization:")) == 0)
-    return g_strdup ("Authorization: [hidden]");
-  if (self->key == NULL || *self->key == '\0' || strstr (line, self->key) == NULL)
-    return g_strdup (line);
-
-  masked = cr_key_mask (self->key);
-  parts = g_strsplit (line, self->key, -1);
-  return g_strjoinv (masked, parts);
-}
-
-static void
-print_trace (SoupLogger         *logger,
-             SoupLoggerLogLevel  level,
-             char                direction,
-             const char         *data,
-             gpointer            user_data)
-{
-  g_autofree char *safe = trace_safe (user_data, data);
-
-  g_debug ("%c %s", direction, safe);
-}
-
-/* On when this program's debug messages are (G_MESSAGES_DEBUG, --verbose),
- * as GNOME Online Accounts traces its requests. */
-static void
-attach_trace (CrGateway *self)
-{
-  SoupLogger *logger;
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    return;
-
-  logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-  soup_logger_set_printer (logger, print_trace, self, NULL);
-  soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
-  g_object_unref (logger);
-}
-
-/* "GET https://crazyrouter.com/v1/models: 200 in 84 ms", no user info. */
-static void
-trace_done (Request    *req,
-            guint       status,
-            const char *problem)
-{
-  g_autofree char *shown = NULL;
-  gint64 ms;
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) || req->uri == NULL)
-    return;
-
-  shown = g_uri_to_string_partial (req->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_AUTH_PARAMS);
-  ms = (g_get_monotonic_time () - req->started) / 1000;
-  if (problem != NULL)
-    g_debug ("%s %s: %s after %" G_GINT64_FORMAT " ms", req->method, shown, problem, ms);
-  else
-    g_debug ("%s %s: %u in %" G_GINT64_FORMAT " ms", req->method, shown, status, ms);
-}
-
 static void
 cr_gateway_init (CrGateway *self)
 {
   self->session = soup_session_new_with_options ("user-agent", "crazyrouter-setup/" PACKAGE_VERSION,
                                                  "max-conns-per-host", 6,
                                                  NULL);
-  attach_trace (self);
+  _cr_gateway_attach_trace (self);
   self->timeout_ms = CR_GATEWAY_DEFAULT_TIMEOUT * 1000;
   self->max_body = CR_GATEWAY_DEFAULT_MAX_BODY;
   self->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_sent_request_free);
@@ -216,15 +134,6 @@ cr_gateway_set_timeout (CrGateway *self,
   g_return_if_fail (CR_IS_GATEWAY (self));
 
   self->timeout_ms = (seconds ? MIN (seconds, 3600) : CR_GATEWAY_DEFAULT_TIMEOUT) * 1000;
-}
-
-void
-cr_gateway_set_max_body (CrGateway *self,
-                         gsize      max_bytes)
-{
-  g_return_if_fail (CR_IS_GATEWAY (self));
-
-  self->max_body = max_bytes ? MIN (max_bytes, G_MAXSIZE - 1) : CR_GATEWAY_DEFAULT_MAX_BODY;
 }
 
 void
@@ -324,7 +233,7 @@ return_error (GTask  *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_FAILED;
-  trace_done (req, 0, error->message);
+  _cr_gateway_trace_done (req, 0, error->message);
   request_settle (req);
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -504,7 +413,7 @@ return_parsed (GTask   *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_ANSWERED;
-  trace_done (req, soup_message_get_status (req->message), NULL);
+  _cr_gateway_trace_done (req, soup_message_get_status (req->message), NULL);
   request_settle (req);
   g_task_return_pointer (task, result, free_func);
   g_object_unref (task);
@@ -531,7 +440,7 @@ return_preflight (GTask *task)
   preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
   preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
 
-  trace_done (req, preflight->status, NULL);
+  _cr_gateway_trace_done (req, preflight->status, NULL);
   request_settle (req);
   g_task_return_pointer (task, preflight, (GDestroyNotify) cr_preflight_free);
   g_object_unref (task);

@@ -49,8 +49,6 @@ CrGateway    *cr_gateway_new                  (const char     *base_url,
 const char   *cr_gateway_get_base_url         (CrGateway      *self);
 void          cr_gateway_set_timeout          (CrGateway      *self,
                                                guint           seconds);
-void          cr_gateway_set_max_body         (CrGateway      *self,
-                                               gsize           max_bytes);
 /* "en", "zh-CN" …: sent as Accept-Language. Default: from the locale. */
 void          cr_gateway_set_language         (CrGateway      *self,
                                                const char     *language);
