@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cr-checklist.h"
+#include "cr-report.h"
 #include "cr-test-cursor.h"
 #include "cr-test-gateway.h"
 
@@ -357,6 +358,29 @@ test_run_sees_cursor (Fixture       *f,
   g_assert_cmpuint (cr_test_gateway_get_critical_count (f->server), ==, reads);
 }
 
+/* The diagnostic report: what support needs, and never a secret. */
+static void
+test_report (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *report = NULL;
+  g_autofree char *with_secrets = g_strconcat ("https://me:hunter2@crazyrouter.com/v1?key=", KEY, NULL);
+
+  run (f);
+  report = cr_report_build (f->list, with_secrets, "gpt-5.4", "GTK 4.8.3");
+  g_test_message ("%s", report);
+  assert_contains (report, "diagnostic report");
+  assert_contains (report, "GTK 4.8.3");
+  assert_contains (report, "crazyrouter.com/v1");
+  assert_contains (report, "[passed] key: The key is accepted");
+  assert_contains (report, "[warning] cursor-request-shape:");
+  assert_contains (report, "[needs-you] cursor-chat:");
+  assert_contains (report, "POST /v1/chat/completions");
+  assert_contains (report, "Authorization: [hidden]");
+  g_assert_null (strstr (report, KEY));
+  g_assert_null (strstr (report, "hunter2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +397,7 @@ main (int   argc,
   ADD ("/cursor-watch/new-run", test_watch_new_run);
   ADD ("/cursor-watch/run-sees-cursor", test_run_sees_cursor);
   ADD ("/cursor-watch/earlier-run-not-cursor", test_earlier_run_not_cursor);
+  ADD ("/cursor-watch/report", test_report);
 
   return g_test_run ();
 }

@@ -1396,7 +1396,9 @@ write_log (GLogLevelFlags   level,
     else if (g_str_equal (fields[i].key, "MESSAGE"))
       message = fields[i].value;
 
-  if (trace != NULL && level == G_LOG_LEVEL_DEBUG && g_strcmp0 (domain, G_LOG_DOMAIN) == 0)
+  /* What a person would see: debug messages only when G_MESSAGES_DEBUG says. */
+  if (trace != NULL && level == G_LOG_LEVEL_DEBUG && g_strcmp0 (domain, G_LOG_DOMAIN) == 0
+      && !g_log_writer_default_would_drop (level, domain))
     {
       g_string_append_printf (trace, "%s\n", message);
       return G_LOG_WRITER_HANDLED;
@@ -1432,7 +1434,8 @@ test_trace (Fixture       *f,
   g_assert_null (strstr (trace->str, CR_TEST_TOKEN_GOOD));
   g_string_free (g_steal_pointer (&trace), TRUE);
 
-  /* Off by default: not a line. */
+  /* Off by default: not a line printed, but the last lines are kept for a
+   * diagnostic report, the key hidden there too. */
   trace = g_string_new (NULL);
   g_clear_object (&result);
   g_clear_pointer (&models, g_ptr_array_unref);
@@ -1440,6 +1443,15 @@ test_trace (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (trace->str, ==, "");
   g_string_free (g_steal_pointer (&trace), TRUE);
+  {
+    g_auto(GStrv) kept = cr_gateway_get_trace (f->client);
+    g_autofree char *joined = g_strjoinv ("\n", kept);
+
+    g_assert_nonnull (strstr (joined, "GET /v1/models"));
+    g_assert_nonnull (strstr (joined, "Authorization: [hidden]"));
+    g_assert_nonnull (strstr (joined, ": 200 in "));
+    g_assert_null (strstr (joined, CR_TEST_TOKEN_GOOD));
+  }
 }
 
 int

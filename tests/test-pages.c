@@ -990,6 +990,14 @@ assert_cursor_not_found (Fixture *f)
 }
 
 static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static void
 test_checklist_good (Fixture       *f,
                      gconstpointer  data)
 {
@@ -1040,6 +1048,25 @@ test_checklist_good (Fixture       *f,
   assert_row_matches (f, row_index (f, CR_CHECK_TAB_COMPLETION));
   g_assert_cmpstr (summary (f), ==, "7 passed · 2 warnings · 4 need you");
   save_pngs (f, "checklist-acknowledged");
+
+  /* The troubleshooting view's "Copy Diagnostic Report": versions, the
+   * last run's items and its requests, never the key. */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (checklist));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *report = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (checklist), "checklist.copy-report", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &result);
+    cr_test_ui_wait_until (result != NULL);
+    report = gdk_clipboard_read_text_finish (clipboard, result, NULL);
+    g_assert_nonnull (report);
+    g_assert_nonnull (strstr (report, "diagnostic report"));
+    g_assert_nonnull (strstr (report, "libadwaita"));
+    g_assert_nonnull (strstr (report, "[passed] key: The key is accepted"));
+    g_assert_nonnull (strstr (report, "GET /v1/models"));
+    g_assert_null (strstr (report, CR_TEST_TOKEN_GOOD));
+  }
 
   /* Run again keeps the acknowledgement. The first run's test request,
    * still in the token's logs, is known as this app's, never Cursor's. */

@@ -753,3 +753,14 @@ cr_checklist_get_cursor_verify_model (CrChecklist *self)
 
   return self->verify_model;
 }
+
+GStrv
+cr_checklist_get_trace (CrChecklist *self)
+{
+  CrGateway *gateway;
+
+  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
+
+  gateway = self->run != NULL && self->run->gateway != NULL ? self->run->gateway : self->last_gateway;
+  return gateway != NULL ? cr_gateway_get_trace (gateway) : NULL;
+}

@@ -101,6 +101,10 @@ void           cr_checklist_watch_cursor_async (CrChecklist        *self,
 gboolean       cr_checklist_watch_cursor_finish (CrChecklist       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* The last lines of the last run's gateway trace (its requests, the key
+ * hidden), for a diagnostic report; NULL before a run reached the gateway. */
+GStrv          cr_checklist_get_trace         (CrChecklist   *self);
+
 /* While watching ("watching" property): look now, not at the next poll. */
 void           cr_checklist_watch_cursor_now  (CrChecklist   *self);
 gboolean       cr_checklist_get_watching      (CrChecklist   *self);

@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+#define CR_GATEWAY_TRACE_LINES 400
+
 struct _CrGateway
 {
   GObject       parent_instance;
@@ -25,6 +27,7 @@ struct _CrGateway
   guint         timeout_ms;
   gsize         max_body;
   GPtrArray    *sent;          /* CrSentRequest*: every chat request sent */
+  GQueue        trace;         /* char*: the last lines of the trace, key hidden */
 };
 
 
@@ -90,7 +93,8 @@ void      _cr_gateway_note_sent      (CrGateway           *self,
 /* cr-gateway-trace.c: on when this program's debug messages are */
 void      _cr_gateway_attach_trace   (CrGateway           *self);
 /* "GET https://…/v1/models: 200 in 84 ms" (or what went wrong). */
-void      _cr_gateway_trace_done     (Request             *req,
+void      _cr_gateway_trace_done     (CrGateway           *self,
+                                      Request             *req,
                                       guint                status,
                                       const char          *problem);
 

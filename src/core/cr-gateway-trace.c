@@ -28,6 +28,17 @@ trace_safe (CrGateway  *self,
   return g_strjoinv (masked, parts);
 }
 
+/* Kept for a diagnostic report, and printed as debug messages. */
+static void
+trace_add (CrGateway *self,
+           char      *line)
+{
+  g_debug ("%s", line);
+  g_queue_push_tail (&self->trace, line);
+  while (self->trace.length > CR_GATEWAY_TRACE_LINES)
+    g_free (g_queue_pop_head (&self->trace));
+}
+
 static void
 print_trace (SoupLogger         *logger,
              SoupLoggerLogLevel  level,
@@ -37,18 +48,16 @@ print_trace (SoupLogger         *logger,
 {
   g_autofree char *safe = trace_safe (user_data, data);
 
-  g_debug ("%c %s", direction, safe);
+  trace_add (user_data, g_strdup_printf ("%c %s", direction, safe));
 }
 
-/* On when this program's debug messages are (G_MESSAGES_DEBUG, --verbose),
+/* Always kept (the last lines, for "Copy Diagnostic Report"), and printed
+ * when this program's debug messages are on (G_MESSAGES_DEBUG, --verbose),
  * as GNOME Online Accounts traces its requests. */
 void
 _cr_gateway_attach_trace (CrGateway *self)
 {
   SoupLogger *logger;
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    return;
 
   logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
   soup_logger_set_printer (logger, print_trace, self, NULL);
@@ -58,20 +67,37 @@ _cr_gateway_attach_trace (CrGateway *self)
 
 /* "GET https://crazyrouter.com/v1/models: 200 in 84 ms", no user info. */
 void
-_cr_gateway_trace_done (Request    *req,
+_cr_gateway_trace_done (CrGateway  *self,
+                        Request    *req,
                         guint       status,
                         const char *problem)
 {
   g_autofree char *shown = NULL;
+  g_autofree char *safe = NULL;
   gint64 ms;
 
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) || req->uri == NULL)
+  if (req->uri == NULL)
     return;
 
   shown = g_uri_to_string_partial (req->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_AUTH_PARAMS);
   ms = (g_get_monotonic_time () - req->started) / 1000;
   if (problem != NULL)
-    g_debug ("%s %s: %s after %" G_GINT64_FORMAT " ms", req->method, shown, problem, ms);
+    {
+      safe = trace_safe (self, problem);
+      trace_add (self, g_strdup_printf ("%s %s: %s after %" G_GINT64_FORMAT " ms", req->method, shown, safe, ms));
+    }
   else
-    g_debug ("%s %s: %u in %" G_GINT64_FORMAT " ms", req->method, shown, status, ms);
+    trace_add (self, g_strdup_printf ("%s %s: %u in %" G_GINT64_FORMAT " ms", req->method, shown, status, ms));
+}
+
+GStrv
+cr_gateway_get_trace (CrGateway *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (CR_IS_GATEWAY (self), NULL);
+
+  for (GList *l = self->trace.head; l != NULL; l = l->next)
+    g_strv_builder_add (builder, l->data);
+  return g_strv_builder_end (builder);
 }

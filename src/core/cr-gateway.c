@@ -74,6 +74,7 @@ cr_gateway_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->sent, g_ptr_array_unref);
+  g_queue_clear_full (&self->trace, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->language, g_free);
   wipe_string (&self->key);
@@ -233,7 +234,7 @@ return_error (GTask  *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_FAILED;
-  _cr_gateway_trace_done (req, 0, error->message);
+  _cr_gateway_trace_done (g_task_get_source_object (task), req, 0, error->message);
   request_settle (req);
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -413,7 +414,7 @@ return_parsed (GTask   *task,
 
   if (req->sent != NULL)
     req->sent->outcome = CR_SENT_ANSWERED;
-  _cr_gateway_trace_done (req, soup_message_get_status (req->message), NULL);
+  _cr_gateway_trace_done (g_task_get_source_object (task), req, soup_message_get_status (req->message), NULL);
   request_settle (req);
   g_task_return_pointer (task, result, free_func);
   g_object_unref (task);
@@ -440,7 +441,7 @@ return_preflight (GTask *task)
   preflight->allow_methods = header_dup (headers, "Access-Control-Allow-Methods");
   preflight->allow_headers = header_dup (headers, "Access-Control-Allow-Headers");
 
-  _cr_gateway_trace_done (req, preflight->status, NULL);
+  _cr_gateway_trace_done (g_task_get_source_object (task), req, preflight->status, NULL);
   request_settle (req);
   g_task_return_pointer (task, preflight, (GDestroyNotify) cr_preflight_free);
   g_object_unref (task);

@@ -91,6 +91,11 @@ CrChatResult *cr_gateway_cursor_shape_finish  (CrGateway           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The last lines of this client's trace (requests, headers, status and
+ * time; Authorization and the key hidden), oldest first, for a diagnostic
+ * report. The same lines are debug messages (G_MESSAGES_DEBUG). */
+GStrv         cr_gateway_get_trace            (CrGateway           *self);
+
 /* Every chat request sent so far (CrSentRequest*, oldest first): the log
  * entries they leave are ours, not Cursor's. Transfer none. */
 GPtrArray    *cr_gateway_get_sent_requests    (CrGateway           *self);

@@ -21,6 +21,7 @@
 #include "cr-cursor-checks.h"
 #include "cr-troubleshoot-view.h"
 #include "cr-checklist-page.h"
+#include "cr-report.h"
 
 struct _CrChecklistPage
 {
@@ -669,6 +670,31 @@ cr_checklist_page_dispose (GObject *object)
   G_OBJECT_CLASS (cr_checklist_page_parent_class)->dispose (object);
 }
 
+/* The troubleshooting view's "Copy Diagnostic Report": what support needs,
+ * built by the core, never a secret. */
+static void
+copy_report_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CrChecklistPage *self = CR_CHECKLIST_PAGE (widget);
+  g_autofree char *versions = NULL;
+  g_autofree char *report = NULL;
+
+  if (self->checklist == NULL)
+    return;
+
+  versions = g_strdup_printf ("GTK %u.%u.%u, libadwaita %u.%u.%u",
+                              gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+                              adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version ());
+  report = cr_report_build (self->checklist,
+                            self->bound_state ? cr_setup_state_get_base_url (self->bound_state) : NULL,
+                            self->bound_state ? cr_setup_state_get_model (self->bound_state) : NULL,
+                            versions);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), report);
+  cr_page_toast (CR_PAGE (self), _("Diagnostic report copied. It holds no key."));
+}
+
 static void
 cr_checklist_page_class_init (CrChecklistPageClass *klass)
 {
@@ -682,6 +708,7 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
 
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "checklist.copy-report", NULL, copy_report_action);
 
   g_type_ensure (CR_TYPE_TROUBLESHOOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
