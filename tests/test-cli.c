@@ -835,7 +835,7 @@ test_help (Fixture       *f,
   const char *args[] = { "--help", NULL };
   const char *options[] = {
     "--check", "--json", "--key-stdin", "--base-url", "--model", "--profile",
-    "--cursor-config", "--wait-for-cursor", "--version", NULL
+    "--cursor-config", "--wait-for-cursor", "--version", "--verbose", NULL
   };
   Run run = { 0 };
   Run plain = { .without_check = TRUE, .no_bus = TRUE };
@@ -1195,6 +1195,28 @@ test_cursor_auto_detect (Fixture       *f,
   run_clear (&run);
 }
 
+/* --verbose: the requests' trace on stderr, the key hidden; --json's
+ * stdout stays one document. */
+static void
+test_verbose (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *args[] = { "--json", "--verbose", "--key-stdin", "--base-url",
+                         cr_test_gateway_get_base_url (f->server), NULL };
+  const char *secrets[] = { CR_TEST_TOKEN_GOOD, NULL };
+  g_autoptr(JsonNode) root = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  run_cli (f, &run, args, secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  root = parse_json (run.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  assert_contains (run.err, "GET /v1/models HTTP/1.1");
+  assert_contains (run.err, "Authorization: [hidden]");
+  assert_contains (run.err, "/v1/chat/completions: 200 in ");
+  run_clear (&run);
+}
+
 /* --- Cursor's own request (the watch) ------------------------------- */
 
 /* Wall-clock limits grow with the sanitizer build's slowness. */
@@ -1368,6 +1390,7 @@ main (int   argc,
   ADD ("usage/needs-check", test_needs_check);
   ADD ("usage/wait-for-cursor", test_wait_for_cursor_range);
   ADD ("interrupt", test_interrupt);
+  ADD ("verbose", test_verbose);
   ADD ("cursor/section", test_cursor_section);
   ADD ("cursor/json", test_cursor_json);
   ADD ("cursor/updated", test_cursor_updated);

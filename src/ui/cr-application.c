@@ -75,6 +75,18 @@ cr_application_handle_local_options (GApplication *app,
 
   self->options_handled = TRUE;
 
+  /* The trace of every request to the gateway (key hidden), on stderr so
+   * that --json keeps stdout to itself. */
+  if (g_variant_dict_contains (options, "verbose"))
+    {
+      const char *debug = g_getenv ("G_MESSAGES_DEBUG");
+      g_autofree char *domains = debug != NULL && *debug != '\0' ? g_strjoin (" ", debug, G_LOG_DOMAIN, NULL)
+                                                                 : g_strdup (G_LOG_DOMAIN);
+
+      g_setenv ("G_MESSAGES_DEBUG", domains, TRUE);
+      g_log_writer_default_set_use_stderr (TRUE);
+    }
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("crazyrouter-setup %s\n", PACKAGE_VERSION);
@@ -274,6 +286,8 @@ cr_application_class_init (CrApplicationClass *klass)
 /* The terminal's options come first (cr-cli.h), then the application's own. */
 static const GOptionEntry app_options[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print every request to the gateway (the key hidden) on standard error"), NULL },
   { NULL }
 };
 
