@@ -192,9 +192,9 @@ judge_verify_success (GTask *task)
 
   if (cursor_settings_wrong (self))
     {
-      g_autofree char *more = g_strdup_printf ("%s %s", detail,
-                                               _("But Cursor itself is not set up right yet, so its "
-                                                 "button would still fail."));
+      g_autofree char *more = cr_text_join_sentences (detail,
+                                                      _("But Cursor itself is not set up right yet, so its "
+                                                        "button would still fail."));
 
       item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_WARNING, more,
                 _("Fix the Cursor items above, then press Verify (or Save) in Cursor."), "verify");
@@ -209,46 +209,47 @@ judge_verify (GTask *task)
 {
   CrChecklist *self = task_checklist (task);
   Run *run = task_run (task);
-  g_autoptr(GString) detail = g_string_new (NULL);
-  g_autoptr(GString) fix = g_string_new (NULL);
   const char *symptom = "verify";
   const GError *chat_error = run->verify_shares_chat ? run->chat_error : run->verify_chat_error;
-  g_autofree char *cors = NULL;
   const GError *preflight_error = run->preflight_error != NULL ? run->preflight_error
                                                                : run->models_preflight_error;
+  g_autofree char *permission = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *fix = NULL;
+  const char *permission_fix = NULL;
 
   if (preflight_error != NULL)
     {
       g_autofree char *why = _cr_checklist_describe_error (preflight_error);
 
-      g_string_append_printf (detail, _("Cursor’s permission request (a CORS preflight) did not get "
-                                        "through: %s"), why);
-      if (_cr_checklist_error_fix (preflight_error) != NULL)
-        g_string_append (fix, _cr_checklist_error_fix (preflight_error));
+      permission = g_strdup_printf (_("Cursor’s permission request (a CORS preflight) did not get "
+                                      "through: %s"), why);
+      permission_fix = _cr_checklist_error_fix (preflight_error);
     }
-  else if ((cors = describe_chat_preflight (run->preflight)) != NULL
-           || (cors = describe_models_preflight (run->models_preflight)) != NULL)
+  else if ((permission = describe_chat_preflight (run->preflight)) != NULL
+           || (permission = describe_models_preflight (run->models_preflight)) != NULL)
     {
-      g_string_append (detail, cors);
-      g_string_append (fix, _(CORS_FIX));
+      permission_fix = _(CORS_FIX);
     }
 
   if (chat_error != NULL)
     {
       g_autofree char *why = _cr_checklist_describe_error (chat_error);
 
-      g_string_append_printf (detail, _("%sIts test request with %s failed: %s"),
-                              detail->len > 0 ? " " : "", run->verify_model, why);
-      if (_cr_checklist_error_fix (chat_error) != NULL)
-        g_string_append_printf (fix, "%s%s", fix->len > 0 ? " " : "", _cr_checklist_error_fix (chat_error));
+      request = g_strdup_printf (_("Its test request with %s failed: %s"), run->verify_model, why);
       symptom = _cr_checklist_error_symptom (chat_error, "verify");
     }
 
-  if (detail->len == 0)
-    judge_verify_success (task);
-  else
-    item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail->str,
-              fix->len > 0 ? fix->str : NULL, symptom);
+  if (permission == NULL && request == NULL)
+    {
+      judge_verify_success (task);
+      return;
+    }
+
+  detail = cr_text_join_sentences (permission, request);
+  fix = cr_text_join_sentences (permission_fix, chat_error != NULL ? _cr_checklist_error_fix (chat_error) : NULL);
+  item_set (self, ITEM_CURSOR_VERIFY, CR_CHECK_FAILED, detail, fix, symptom);
 }
 
 static void

@@ -86,7 +86,7 @@ fail_base_url_from_answer (GTask        *task,
                "not the API’s.");
 
   if (cr_check_item_get_status (item) == CR_CHECK_FAILED)
-    detail = g_strdup_printf ("%s %s", cr_check_item_get_detail (item), answer);
+    detail = cr_text_join_sentences (cr_check_item_get_detail (item), answer);
   else
     detail = g_strdup (answer);
 
@@ -112,7 +112,7 @@ models_failed (GTask        *task,
       && self->key != NULL && cr_key_check (self->key, &format_hint) != CR_KEY_OK
       && format_hint != NULL)
     {
-      g_autofree char *both = g_strdup_printf ("%s %s", detail, format_hint);
+      g_autofree char *both = cr_text_join_sentences (detail, format_hint);
 
       g_free (detail);
       detail = g_steal_pointer (&both);

@@ -290,8 +290,6 @@ watch_look (Watch *watch)
 
   clear_source (&watch->look_source);
   watch->reading = TRUE;
-  /* "Check Now" before the deadline: the deadline still gets its look. */
-  watch->last_look = watch->last_look && seconds_left (watch) == 0;
   look = g_new0 (Look, 1);
   look->self = g_object_ref (self);
   look->serial = watch->serial;
@@ -420,7 +418,12 @@ cr_checklist_watch_cursor_now (CrChecklist *self)
   g_return_if_fail (CR_IS_CHECKLIST (self));
 
   if (self->watch != NULL)
-    watch_look (self->watch);
+    {
+      /* Not the deadline's look: that one is scheduled again after it. */
+      if (!self->watch->reading)
+        self->watch->last_look = FALSE;
+      watch_look (self->watch);
+    }
 }
 
 gboolean

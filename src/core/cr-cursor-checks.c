@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-cursor-checks.h"
+#include "cr-text.h"
 #include "cr-endpoint.h"
 #include "cr-gateway-error.h"
 #include "cr-models.h"
@@ -42,7 +43,7 @@ update_unread (CrCheckItem            *item,
 {
   const char *reason = snapshot->reason != NULL ? snapshot->reason
                                                 : _("Cursor’s settings could not be read.");
-  g_autofree char *detail = g_strdup_printf (_("%s Check this one in Cursor yourself."), reason);
+  g_autofree char *detail = cr_text_join_sentences (reason, _("Check this one in Cursor yourself."));
 
   cr_check_item_update (item, CR_CHECK_NEEDS_YOU, detail, fix, NULL);
 }
@@ -346,8 +347,8 @@ cr_cursor_judge_base_url (CrCheckItem            *item,
 /* Findings of one item: the most serious status wins, the sentences add up. */
 typedef struct {
   CrCheckStatus  status;
-  GString       *detail;
-  GString       *fix;
+  char          *detail;
+  char          *fix;
   const char    *symptom;
 } Findings;
 
@@ -376,15 +377,23 @@ findings_add (Findings      *findings,
 {
   g_autofree char *owned_detail = detail;
   g_autofree char *owned_fix = fix;
+  g_autofree char *joined = NULL;
 
   if (severity (status) > severity (findings->status) || findings->symptom == NULL)
     findings->symptom = symptom;
   if (severity (status) > severity (findings->status))
     findings->status = status;
 
-  g_string_append_printf (findings->detail, "%s%s", findings->detail->len > 0 ? " " : "", owned_detail);
+  /* Whole sentences, each translated, joined as the language joins them. */
+  joined = cr_text_join_sentences (findings->detail, owned_detail);
+  g_free (findings->detail);
+  findings->detail = g_steal_pointer (&joined);
   if (owned_fix != NULL)
-    g_string_append_printf (findings->fix, "%s%s", findings->fix->len > 0 ? " " : "", owned_fix);
+    {
+      joined = cr_text_join_sentences (findings->fix, owned_fix);
+      g_free (findings->fix);
+      findings->fix = g_steal_pointer (&joined);
+    }
 }
 
 static void
@@ -471,16 +480,14 @@ cr_cursor_judge_model (CrCheckItem            *item,
       return;
     }
 
-  findings.detail = g_string_new (NULL);
-  findings.fix = g_string_new (NULL);
+
   judge_model_enabled (&findings, snapshot, model);
   judge_model_slots (&findings, snapshot, model);
 
-  cr_check_item_update (item, findings.status, findings.detail->str,
-                        findings.fix->len > 0 ? findings.fix->str : NULL, findings.symptom);
+  cr_check_item_update (item, findings.status, findings.detail, findings.fix, findings.symptom);
 
-  g_string_free (findings.detail, TRUE);
-  g_string_free (findings.fix, TRUE);
+  g_free (findings.detail);
+  g_free (findings.fix);
 }
 
 /* ---- Verify --------------------------------------------------------------- */
