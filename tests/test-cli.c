@@ -1340,6 +1340,27 @@ test_cursor_one_look (Fixture       *f,
   run_clear (&run);
 }
 
+/* A deployment that keeps the logs from tokens: Cursor's request cannot be
+ * seen from here, and the item says how to look by hand. */
+static void
+test_cursor_no_logs (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--key-stdin", "--base-url", cr_test_gateway_get_base_url (f->server),
+                         "--wait-for-cursor=5", NULL };
+  g_autofree char *block = NULL;
+  Run run = { .stdin_text = CR_TEST_TOKEN_GOOD "\n" };
+
+  make_cursor (f, "true");
+  cr_test_gateway_set_mode (f->server, CR_TEST_MODE_NO_LOGS);
+  run_cli (f, &run, args, cursor_secrets);
+  g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
+  block = item_block (f, run.out, CR_CHECK_CURSOR_CHAT, "TODO");
+  assert_contains (block, "could not be read");
+  assert_contains (block, "website");
+  run_clear (&run);
+}
+
 /* The gateway's limit of 20 reads in 20 minutes is "wait", never a
  * failure of the setup. */
 static void
@@ -1400,6 +1421,7 @@ main (int   argc,
   ADD ("cursor/watch-nothing", test_cursor_watch_nothing);
   ADD ("cursor/one-look", test_cursor_one_look);
   ADD ("cursor/rate-limited", test_cursor_rate_limited);
+  ADD ("cursor/no-logs", test_cursor_no_logs);
 
 #undef ADD
 

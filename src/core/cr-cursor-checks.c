@@ -143,16 +143,6 @@ cr_cursor_url_is_private (const char *url)
   return uri != NULL && host_is_private (g_uri_get_host (uri));
 }
 
-static int
-effective_port (GUri *uri)
-{
-  int port = g_uri_get_port (uri);
-
-  if (port > 0)
-    return port;
-  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 ? 80 : 443;
-}
-
 /* Scheme and host compared as URLs are (without case), the rest exactly. */
 static gboolean
 same_url (const char *a,
@@ -167,7 +157,7 @@ same_url (const char *a,
   return g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0
          && g_ascii_strcasecmp (g_uri_get_host (ua) ? g_uri_get_host (ua) : "",
                                 g_uri_get_host (ub) ? g_uri_get_host (ub) : "") == 0
-         && effective_port (ua) == effective_port (ub)
+         && cr_endpoint_effective_port (ua) == cr_endpoint_effective_port (ub)
          && g_strcmp0 (g_uri_get_userinfo (ua), g_uri_get_userinfo (ub)) == 0
          && g_strcmp0 (g_uri_get_path (ua), g_uri_get_path (ub)) == 0
          && g_strcmp0 (g_uri_get_query (ua), g_uri_get_query (ub)) == 0

@@ -139,3 +139,16 @@ cr_endpoint_is_loopback_host (const char *host)
 
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
+
+guint
+cr_endpoint_effective_port (GUri *uri)
+{
+  int port;
+
+  g_return_val_if_fail (uri != NULL, 0);
+
+  port = g_uri_get_port (uri);
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}

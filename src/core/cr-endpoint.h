@@ -65,4 +65,7 @@ char     *cr_endpoint_api_url       (const char *base_url,
 
 gboolean  cr_endpoint_is_loopback_host (const char *host);
 
+/* The port @uri names, or its scheme's own (443 for https, 80 otherwise). */
+guint     cr_endpoint_effective_port (GUri      *uri);
+
 G_END_DECLS

@@ -392,8 +392,8 @@ parse_retry_after (const char *header)
   return (guint) MIN ((span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, RETRY_AFTER_MAX);
 }
 
-static gboolean
-is_html (const char *content_type)
+gboolean
+cr_gateway_content_is_html (const char *content_type)
 {
   if (content_type == NULL)
     return FALSE;
@@ -480,11 +480,11 @@ cr_gateway_error_from_answer (guint        status,
 
   /* The web app's index page: the base URL is the root domain. Only a
    * success status says that; a 502 page from a proxy is a server error. */
-  if (status >= 200 && status <= 299 && is_html (content_type))
+  if (status >= 200 && status <= 299 && cr_gateway_content_is_html (content_type))
     return cr_gateway_error_new (CR_GATEWAY_ERROR_WRONG_BASE_URL, status, NULL, 0);
 
   /* Whatever JSON an HTML page may hold, it is not the gateway's envelope. */
-  if (is_html (content_type))
+  if (cr_gateway_content_is_html (content_type))
     message = code = NULL;
 
   if (status >= 200 && status <= 299)

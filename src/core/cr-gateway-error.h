@@ -76,6 +76,10 @@ GError      *cr_gateway_error_new            (CrGatewayError  code,
                                               const char     *server_message,
                                               guint           retry_after);
 
+/* TRUE for an HTML answer ("text/html; charset=utf-8" too): the web app's
+ * page, never the API's. */
+gboolean     cr_gateway_content_is_html      (const char     *content_type);
+
 /* Maps a finished HTTP exchange that did not succeed to an error, given
  * what its error envelope said (cr_parse_error_envelope(): @message and
  * @code, each NULL when absent). @content_type is the answer's

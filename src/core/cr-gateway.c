@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* memmem() */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <string.h>
@@ -192,16 +194,6 @@ cr_gateway_language_from_locale (const char *locale)
   return g_steal_pointer (&language);
 }
 
-static guint
-effective_port (GUri *uri)
-{
-  int port = g_uri_get_port (uri);
-
-  if (port > 0)
-    return port;
-  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-}
-
 /* Scheme, host and port: the only place the key may go. A redirect from
  * https to http, or from a loopback http gateway to anywhere else, fails
  * this too. */
@@ -211,7 +203,7 @@ same_origin (GUri *a,
 {
   return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
          g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
-         effective_port (a) == effective_port (b);
+         cr_endpoint_effective_port (a) == cr_endpoint_effective_port (b);
 }
 
 /* Keys travel encrypted, or not off this computer. */
@@ -310,18 +302,6 @@ on_closed (GObject      *source,
   g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
 }
 
-static guint8 *
-find_bytes (guint8     *haystack,
-            gsize       haystack_len,
-            const char *needle,
-            gsize       needle_len)
-{
-  for (gsize i = 0; needle_len > 0 && i + needle_len <= haystack_len; i++)
-    if (haystack[i] == (guint8) needle[0] && memcmp (haystack + i, needle, needle_len) == 0)
-      return haystack + i;
-  return NULL;
-}
-
 /* A key in the answer (an echoing server) must not reach an error message. */
 static void
 redact_key (CrGateway  *self,
@@ -336,7 +316,7 @@ redact_key (CrGateway  *self,
 
       if (len < 4)
         continue;
-      while ((hit = find_bytes (body->data, body->len, secrets[i], len)) != NULL)
+      while ((hit = memmem (body->data, body->len, secrets[i], len)) != NULL)
         memset (hit, '*', len);
     }
 }
@@ -345,14 +325,6 @@ static gboolean
 is_event_stream (const char *content_type)
 {
   return content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0;
-}
-
-static gboolean
-is_html (const char *content_type)
-{
-  return content_type != NULL &&
-         (g_ascii_strcasecmp (content_type, "text/html") == 0 ||
-          g_ascii_strcasecmp (content_type, "application/xhtml+xml") == 0);
 }
 
 static void
@@ -470,7 +442,7 @@ finish_exchange (GTask *task)
   redact_key (self, req->body);
   body = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
 
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) && !is_html (content_type))
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && !cr_gateway_content_is_html (content_type))
     {
       if (req->over_limit)
         {
