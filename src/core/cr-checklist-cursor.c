@@ -272,6 +272,27 @@ _cr_checklist_verify_chat_settled (GTask *task)
     verify_part_done (task);
 }
 
+/* One of Verify's two preflights answered: keep it (or why it did not
+ * come) where @answer and @error point, in the run. */
+static void
+preflight_done (GObject       *source,
+                GAsyncResult  *result,
+                GTask         *task,
+                CrPreflight  **answer,
+                GError       **answer_error)
+{
+  g_autoptr(GError) error = NULL;
+
+  *answer = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
+  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
+    {
+      *answer_error = g_steal_pointer (&error);
+      verify_part_done (task);
+    }
+
+  _cr_checklist_run_end_op (task);
+}
+
 static void
 on_preflight (GObject      *source,
               GAsyncResult *result,
@@ -279,16 +300,8 @@ on_preflight (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Run *run = task_run (task);
-  g_autoptr(GError) error = NULL;
 
-  run->preflight = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
-  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
-    {
-      run->preflight_error = g_steal_pointer (&error);
-      verify_part_done (task);
-    }
-
-  _cr_checklist_run_end_op (task);
+  preflight_done (source, result, task, &run->preflight, &run->preflight_error);
 }
 
 static void
@@ -298,16 +311,8 @@ on_models_preflight (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Run *run = task_run (task);
-  g_autoptr(GError) error = NULL;
 
-  run->models_preflight = cr_gateway_preflight_finish (CR_GATEWAY (source), result, &error);
-  if (run_is_live (task) && !(error != NULL && error_is_cancelled (error)))
-    {
-      run->models_preflight_error = g_steal_pointer (&error);
-      verify_part_done (task);
-    }
-
-  _cr_checklist_run_end_op (task);
+  preflight_done (source, result, task, &run->models_preflight, &run->models_preflight_error);
 }
 
 static void

@@ -76,6 +76,26 @@ build_chat_body (const char *model)
   return builder_to_bytes (builder);
 }
 
+/* POST {base}/chat/completions with @body (owned), on record as ours. */
+static void
+start_chat (CrGateway           *self,
+            RequestKind          kind,
+            const char          *model,
+            GBytes              *body,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data,
+            gpointer             source_tag)
+{
+  Request *req = g_new0 (Request, 1);
+
+  /* Neither our check nor our try of Cursor's format is streamed. */
+  _cr_gateway_note_sent (self, req, model, FALSE);
+  _cr_gateway_start_request (self, kind, "POST",
+                             cr_endpoint_join (cr_gateway_get_base_url (self), "/chat/completions"),
+                             body, req, cancellable, callback, user_data, source_tag);
+}
+
 void
 cr_gateway_chat_async (CrGateway           *self,
                        const char          *model,
@@ -83,17 +103,11 @@ cr_gateway_chat_async (CrGateway           *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  Request *req;
-
   g_return_if_fail (CR_IS_GATEWAY (self));
   g_return_if_fail (model != NULL);
 
-  req = g_new0 (Request, 1);
-  _cr_gateway_note_sent (self, req, model, FALSE);
-  _cr_gateway_start_request (self, REQUEST_CHAT, "POST",
-                             cr_endpoint_join (cr_gateway_get_base_url (self), "/chat/completions"),
-                             build_chat_body (model), req, cancellable, callback, user_data,
-                             cr_gateway_chat_async);
+  start_chat (self, REQUEST_CHAT, model, build_chat_body (model), cancellable, callback, user_data,
+              cr_gateway_chat_async);
 }
 
 CrChatResult *
@@ -153,17 +167,11 @@ cr_gateway_cursor_shape_async (CrGateway           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  Request *req;
-
   g_return_if_fail (CR_IS_GATEWAY (self));
   g_return_if_fail (model != NULL);
 
-  req = g_new0 (Request, 1);
-  _cr_gateway_note_sent (self, req, model, FALSE);
-  _cr_gateway_start_request (self, REQUEST_SHAPE, "POST",
-                             cr_endpoint_join (cr_gateway_get_base_url (self), "/chat/completions"),
-                             build_responses_body (model), req, cancellable, callback, user_data,
-                             cr_gateway_cursor_shape_async);
+  start_chat (self, REQUEST_SHAPE, model, build_responses_body (model), cancellable, callback, user_data,
+              cr_gateway_cursor_shape_async);
 }
 
 CrChatResult *
