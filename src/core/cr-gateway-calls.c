@@ -52,6 +52,20 @@ cr_gateway_list_models_finish (CrGateway     *self,
   return _cr_gateway_finish_pointer (self, result, cr_gateway_list_models_async, error);
 }
 
+/* @member: [{"role": "user", "content": one short question}] */
+static void
+add_question (JsonBuilder *builder,
+              const char  *member)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string (builder, "role", "user");
+  add_string (builder, "content", "Reply with the single word: ok");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+}
+
 /* The smallest request valid against CreateChatCompletionRequest. */
 static GBytes *
 build_chat_body (const char *model)
@@ -60,13 +74,7 @@ build_chat_body (const char *model)
 
   json_builder_begin_object (builder);
   add_string (builder, "model", model);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string (builder, "role", "user");
-  add_string (builder, "content", "Reply with the single word: ok");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
+  add_question (builder, "messages");
   json_builder_set_member_name (builder, "max_completion_tokens");
   json_builder_add_int_value (builder, 16);
   json_builder_set_member_name (builder, "stream");
@@ -131,13 +139,7 @@ build_responses_body (const char *model)
 
   json_builder_begin_object (builder);
   add_string (builder, "model", model);
-  json_builder_set_member_name (builder, "input");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string (builder, "role", "user");
-  add_string (builder, "content", "Reply with the single word: ok");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
+  add_question (builder, "input");
   json_builder_set_member_name (builder, "stream");
   json_builder_add_boolean_value (builder, FALSE);
   json_builder_set_member_name (builder, "reasoning");
