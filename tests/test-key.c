@@ -335,6 +335,26 @@ test_wipe (void)
   cr_key_wipe (NULL);
 }
 
+/* Every copy of the key in a text is masked; nothing else changes. */
+static void
+test_scrub (void)
+{
+  const char *key = "sk-demoScrub0000000000000000000000000000000000000000";
+  g_autofree char *masked = cr_key_mask (key);
+  g_autofree char *text = g_strdup_printf ("Bearer %s, again %s.", key, key);
+  g_autofree char *expected = g_strdup_printf ("Bearer %s, again %s.", masked, masked);
+  g_autofree char *scrubbed = cr_key_scrub (text, key);
+  g_autofree char *untouched = cr_key_scrub ("nothing secret", key);
+  g_autofree char *short_key = cr_key_scrub ("sk-ab sk-ab", "sk-ab");
+
+  g_assert_cmpstr (scrubbed, ==, expected);
+  g_assert_null (strstr (scrubbed, key));
+  g_assert_cmpstr (untouched, ==, "nothing secret");
+  /* Too short to be a key: masking it would hide ordinary words. */
+  g_assert_cmpstr (short_key, ==, "sk-ab sk-ab");
+  g_assert_null (cr_key_scrub (NULL, key));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +370,8 @@ main (int   argc,
   g_test_add_func ("/key/mask/table", test_mask);
   g_test_add_func ("/key/mask/reveals-little", test_mask_reveals_little);
   g_test_add_func ("/key/wipe", test_wipe);
+
+  g_test_add_func ("/key/scrub", test_scrub);
 
   return g_test_run ();
 }

@@ -160,14 +160,5 @@ char *
 _cr_cli_scrub (CrCli      *cli,
                const char *text)
 {
-  g_autoptr(GString) string = NULL;
-
-  if (text == NULL)
-    return NULL;
-
-  string = g_string_new (text);
-  if (cli->key != NULL && strlen (cli->key) >= 8)
-    g_string_replace (string, cli->key, cli->masked, 0);
-
-  return g_string_free (g_steal_pointer (&string), FALSE);
+  return cr_key_scrub (text, cli->key);
 }

@@ -30,17 +30,7 @@ char *
 _cr_checklist_scrub_key (CrChecklist *self,
                          const char  *text)
 {
-  g_autofree char *masked = NULL;
-  g_auto(GStrv) parts = NULL;
-
-  if (text == NULL || self->key == NULL || strlen (self->key) < 8
-      || strstr (text, self->key) == NULL)
-    return g_strdup (text);
-
-  masked = cr_key_mask (self->key);
-  parts = g_strsplit (text, self->key, -1);
-
-  return g_strjoinv (masked, parts);
+  return cr_key_scrub (text, self->key);
 }
 
 /* The likely cause, then what the server itself said. */

@@ -15,17 +15,9 @@ static char *
 trace_safe (CrGateway  *self,
             const char *line)
 {
-  g_autofree char *masked = NULL;
-  g_auto(GStrv) parts = NULL;
-
   if (g_ascii_strncasecmp (line, "Authorization:", strlen ("Authorization:")) == 0)
     return g_strdup ("Authorization: [hidden]");
-  if (self->key == NULL || *self->key == '\0' || strstr (line, self->key) == NULL)
-    return g_strdup (line);
-
-  masked = cr_key_mask (self->key);
-  parts = g_strsplit (line, self->key, -1);
-  return g_strjoinv (masked, parts);
+  return cr_key_scrub (line, self->key);
 }
 
 /* Kept for a diagnostic report, and printed as debug messages. */

@@ -354,3 +354,21 @@ cr_key_mask (const char *key)
                           body != key ? KEY_PREFIX : "",
                           body + strlen (body) - tail);
 }
+
+char *
+cr_key_scrub (const char *text,
+              const char *key)
+{
+  g_autoptr(GString) scrubbed = NULL;
+  g_autofree char *masked = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (key == NULL || strlen (key) < 8 || strstr (text, key) == NULL)
+    return g_strdup (text);
+
+  masked = cr_key_mask (key);
+  scrubbed = g_string_new (text);
+  g_string_replace (scrubbed, key, masked, 0);
+  return g_string_free (g_steal_pointer (&scrubbed), FALSE);
+}

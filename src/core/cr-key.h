@@ -31,6 +31,12 @@ char       *cr_key_clean    (const char  *pasted);
 CrKeyIssue  cr_key_check    (const char  *key,
                              char       **message);
 
+/* @text with every @key in it masked (cr_key_mask()): belt and braces for
+ * what shows a server's words or a trace. NULL in, NULL out; a missing or
+ * too short @key changes nothing. */
+char       *cr_key_scrub    (const char  *text,
+                             const char  *key);
+
 /* "sk-…ab12": for display only. */
 char       *cr_key_mask     (const char  *key);
 
