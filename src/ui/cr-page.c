@@ -16,6 +16,11 @@ typedef struct
   GtkWidget    *child;   /* a ref on the AdwBin's child, see child_cb() */
   gboolean      complete;
   gboolean      next_suggested;
+
+  /* The apply in progress: set from cr_page_apply_begin() until it ends. */
+  GCancellable        *apply_cancellable;
+  CrPageApplyCallback  apply_callback;
+  gpointer             apply_data;
 } CrPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CrPage, cr_page, ADW_TYPE_BIN)
@@ -28,6 +33,7 @@ enum {
   PROP_NEXT_LABEL,
   PROP_NEXT_SUGGESTED,
   PROP_STATE,
+  PROP_APPLYING,
   N_PROPS
 };
 
@@ -54,27 +60,6 @@ set_string (char       **field,
   return TRUE;
 }
 
-/* Pages without work to do on Next complete at once. */
-static void
-cr_page_real_apply_async (CrPage              *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cr_page_real_apply_async);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-cr_page_real_apply_finish (CrPage        *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 cr_page_finalize (GObject *object)
 {
@@ -93,6 +78,7 @@ cr_page_dispose (GObject *object)
 {
   CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
 
+  cr_page_apply_cancel (CR_PAGE (object));
   g_clear_object (&priv->state);
 
   G_OBJECT_CLASS (cr_page_parent_class)->dispose (object);
@@ -128,6 +114,9 @@ cr_page_get_property (GObject    *object,
       break;
     case PROP_STATE:
       g_value_set_object (value, cr_page_get_state (self));
+      break;
+    case PROP_APPLYING:
+      g_value_set_boolean (value, cr_page_get_applying (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -177,9 +166,6 @@ cr_page_class_init (CrPageClass *klass)
   object_class->get_property = cr_page_get_property;
   object_class->set_property = cr_page_set_property;
 
-  klass->apply_async = cr_page_real_apply_async;
-  klass->apply_finish = cr_page_real_apply_finish;
-
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -198,6 +184,9 @@ cr_page_class_init (CrPageClass *klass)
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_APPLYING] =
+    g_param_spec_boolean ("applying", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[JUMP] =
@@ -434,39 +423,97 @@ cr_page_shown (CrPage *self)
     CR_PAGE_GET_CLASS (self)->shown (self);
 }
 
+gboolean
+cr_page_get_applying (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+
+  g_return_val_if_fail (CR_IS_PAGE (self), FALSE);
+
+  return priv->apply_cancellable != NULL;
+}
+
+/* Forgets the running apply; returns its cancellable. */
+static GCancellable *
+end_apply (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  GCancellable *cancellable = g_steal_pointer (&priv->apply_cancellable);
+
+  priv->apply_callback = NULL;
+  priv->apply_data = NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLYING]);
+
+  return cancellable;
+}
+
 void
-cr_page_apply_async (CrPage              *self,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
+cr_page_apply_begin (CrPage              *self,
+                     CrPageApplyCallback  callback,
                      gpointer             user_data)
 {
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  g_autoptr(CrPage) keep = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
   CrPageClass *klass;
 
   g_return_if_fail (CR_IS_PAGE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!cr_page_get_applying (self));
 
-  /* A subclass that sets apply_async to NULL has nothing to do either. */
+  keep = g_object_ref (self);
+  cancellable = g_cancellable_new ();
+  priv->apply_cancellable = g_object_ref (cancellable);
+  priv->apply_callback = callback;
+  priv->apply_data = user_data;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLYING]);
+
   klass = CR_PAGE_GET_CLASS (self);
-  if (klass->apply_async == NULL)
-    cr_page_real_apply_async (self, cancellable, callback, user_data);
-  else
-    klass->apply_async (self, cancellable, callback, user_data);
+  if (klass->apply != NULL && klass->apply (self, cancellable))
+    return;
+
+  /* Nothing to wait for, unless the page has answered (or the apply has
+   * been cancelled) from within apply() already. */
+  if (priv->apply_cancellable == cancellable)
+    cr_page_apply_complete (self, TRUE);
 }
 
-gboolean
-cr_page_apply_finish (CrPage        *self,
-                      GAsyncResult  *result,
-                      GError       **error)
+void
+cr_page_apply_complete (CrPage   *self,
+                        gboolean  ok)
 {
-  CrPageClass *klass;
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  g_autoptr(CrPage) keep = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  CrPageApplyCallback callback;
+  gpointer user_data;
 
-  g_return_val_if_fail (CR_IS_PAGE (self), FALSE);
-  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_if_fail (CR_IS_PAGE (self));
 
-  klass = CR_PAGE_GET_CLASS (self);
-  if (klass->apply_async == NULL || klass->apply_finish == NULL ||
-      g_async_result_is_tagged (result, cr_page_real_apply_async))
-    return cr_page_real_apply_finish (self, result, error);
+  /* Cancelled: the frame has moved on already. */
+  if (!cr_page_get_applying (self))
+    return;
 
-  return klass->apply_finish (self, result, error);
+  keep = g_object_ref (self);
+  callback = priv->apply_callback;
+  user_data = priv->apply_data;
+  cancellable = end_apply (self);
+
+  if (callback != NULL)
+    callback (self, !!ok, user_data);
+}
+
+void
+cr_page_apply_cancel (CrPage *self)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (!cr_page_get_applying (self))
+    return;
+
+  /* Ended before the page hears of it, so whatever it does on cancel
+   * (completing, say) cannot reach the frame's callback. */
+  cancellable = end_apply (self);
+  g_cancellable_cancel (cancellable);
 }

@@ -1,9 +1,9 @@
 /* cr-window.c: the assistant frame
  *
- * Owns the steps (one table below; each page is built when first needed),
- * the history for Back, and the Next button's apply() run with its spinner
- * and Cancel. Pages never see each other: they talk to the frame through
- * CrPage's signals and properties.
+ * Owns the steps (one table below; each page is built when first needed)
+ * and the history for Back; starts a step's apply() on Next and shows its
+ * spinner and Cancel while the page is "applying". Pages never see each
+ * other: they talk to the frame through CrPage's signals and properties.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -56,7 +56,6 @@ struct _CrWindow
   GPtrArray            *pages;        /* CrPage*, in step order */
   GArray               *history;      /* guint: steps to go Back to */
   guint                 current;
-  GCancellable         *apply_cancellable;  /* set while busy */
 };
 
 G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -71,22 +70,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  CrWindow     *window;
-  CrPage       *page;
-  GCancellable *cancellable;
-} ApplyData;
-
-static void
-apply_data_free (ApplyData *data)
-{
-  g_clear_object (&data->window);
-  g_clear_object (&data->page);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
 static void page_changed_cb  (CrPage     *page,
                               GParamSpec *pspec,
                               CrWindow   *self);
@@ -97,6 +80,9 @@ static void page_advance_cb  (CrPage     *page,
                               CrWindow   *self);
 static void page_toast_cb    (CrPage     *page,
                               const char *message,
+                              CrWindow   *self);
+static void page_applying_cb (CrPage     *page,
+                              GParamSpec *pspec,
                               CrWindow   *self);
 
 /* A page is built the first time it is needed, not with the window: the
@@ -120,6 +106,7 @@ page_at (CrWindow *self,
   g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
   g_signal_connect_object (page, "notify::next-suggested", G_CALLBACK (page_changed_cb), self, 0);
   g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "notify::applying", G_CALLBACK (page_applying_cb), self, 0);
   g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
   g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);
   g_signal_connect_object (page, "toast", G_CALLBACK (page_toast_cb), self, 0);
@@ -149,7 +136,7 @@ update_header (CrWindow *self)
 {
   CrPage *page = page_at (self, self->current);
   const char *label = cr_page_get_next_label (page);
-  gboolean busy = self->apply_cancellable != NULL;
+  gboolean busy = cr_page_get_applying (page);
   g_autofree char *step = NULL;
 
   /* Translators: the step indicator under the page title. */
@@ -186,17 +173,21 @@ focus_is_inside (CrWindow  *self,
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
+/* The visible step has started or ended its apply. */
 static void
-set_busy (CrWindow     *self,
-          GCancellable *cancellable)
+page_applying_cb (CrPage     *page,
+                  GParamSpec *pspec,
+                  CrWindow   *self)
 {
-  CrPage *page = page_at (self, self->current);
-  gboolean busy = cancellable != NULL;
-  gboolean had_focus = focus_is_inside (self, self->next_button) ||
-                       focus_is_inside (self, self->busy_box) ||
-                       focus_is_inside (self, GTK_WIDGET (page));
+  gboolean busy = cr_page_get_applying (page);
+  gboolean had_focus;
 
-  g_set_object (&self->apply_cancellable, cancellable);
+  if (page != page_at (self, self->current))
+    return;
+
+  had_focus = focus_is_inside (self, self->next_button) ||
+              focus_is_inside (self, self->busy_box) ||
+              focus_is_inside (self, GTK_WIDGET (page));
   update_header (self);
 
   /* Keep the keyboard where the user was: Next and Cancel swap places.
@@ -218,11 +209,10 @@ set_busy (CrWindow     *self,
 static void
 cancel_apply (CrWindow *self)
 {
-  if (self->apply_cancellable == NULL)
-    return;
+  CrPage *page = self->pages != NULL ? g_ptr_array_index (self->pages, self->current) : NULL;
 
-  g_cancellable_cancel (self->apply_cancellable);
-  set_busy (self, NULL);
+  if (page != NULL)
+    cr_page_apply_cancel (page);
 }
 
 static void
@@ -276,55 +266,33 @@ show_step (CrWindow *self,
 }
 
 static void
-apply_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+apply_done_cb (CrPage   *page,
+               gboolean  ok,
+               gpointer  user_data)
 {
-  ApplyData *data = user_data;
-  CrWindow *self = data->window;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = cr_page_apply_finish (data->page, result, &error);
-
-  /* Cancelled, or the user has moved on: this answer is stale. */
-  if (g_cancellable_is_cancelled (data->cancellable) ||
-      self->apply_cancellable != data->cancellable)
-    goto out;
-
-  set_busy (self, NULL);
+  CrWindow *self = user_data;
 
   /* On failure the page shows what went wrong and the user stays. */
   if (!ok)
-    goto out;
+    return;
 
   if (is_last (self))
     gtk_window_close (GTK_WINDOW (self));
   else
     show_step (self, self->current + 1, TRUE);
-
-out:
-  apply_data_free (data);
 }
 
 static void
 go_next (CrWindow *self)
 {
   CrPage *page = page_at (self, self->current);
-  g_autoptr(GCancellable) cancellable = NULL;
-  ApplyData *data;
 
-  if (self->apply_cancellable != NULL || !cr_page_get_complete (page))
+  if (cr_page_get_applying (page) || !cr_page_get_complete (page))
     return;
 
-  cancellable = g_cancellable_new ();
-  set_busy (self, cancellable);
-
-  data = g_new0 (ApplyData, 1);
-  data->window = g_object_ref (self);
-  data->page = g_object_ref (page);
-  data->cancellable = g_object_ref (cancellable);
-  cr_page_apply_async (page, cancellable, apply_cb, data);
+  /* The page's "applying" greys out Next; cancel_apply() drops the
+   * callback, so the page cannot outlive this window with a pointer to it. */
+  cr_page_apply_begin (page, apply_done_cb, self);
 }
 
 static void
@@ -360,7 +328,7 @@ cancel_action (GtkWidget  *widget,
 {
   CrWindow *self = CR_WINDOW (widget);
 
-  if (self->apply_cancellable != NULL)
+  if (cr_window_get_busy (self))
     cancel_apply (self);
   else
     gtk_widget_activate_action (GTK_WIDGET (page_at (self, self->current)),
@@ -428,9 +396,7 @@ cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
 
-  if (self->apply_cancellable != NULL)
-    g_cancellable_cancel (self->apply_cancellable);
-  g_clear_object (&self->apply_cancellable);
+  cancel_apply (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WINDOW);
 
@@ -590,5 +556,6 @@ cr_window_get_busy (CrWindow *self)
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
 
-  return self->apply_cancellable != NULL;
+  /* Only the visible step applies: leaving a step cancels its apply. */
+  return self->pages != NULL && cr_page_get_applying (page_at (self, self->current));
 }
