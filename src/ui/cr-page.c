@@ -8,7 +8,6 @@
 
 typedef struct
 {
-  char         *id;
   char         *title;
   char         *next_label;
   char         *came_from;
@@ -65,7 +64,6 @@ cr_page_finalize (GObject *object)
 {
   CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
 
-  g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->next_label, g_free);
   g_clear_pointer (&priv->came_from, g_free);
@@ -85,6 +83,16 @@ cr_page_dispose (GObject *object)
 
   /* AdwBin has let go of its child by now. */
   g_clear_object (&priv->child);
+}
+
+static void
+cr_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cr_page_parent_class)->constructed (object);
+
+  if (CR_PAGE_GET_CLASS (object)->page_id == NULL)
+    g_critical ("%s has no page id: call cr_page_class_set_id() in its class_init",
+                G_OBJECT_TYPE_NAME (object));
 }
 
 static void
@@ -133,9 +141,6 @@ cr_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ID:
-      cr_page_set_id (self, g_value_get_string (value));
-      break;
     case PROP_TITLE:
       cr_page_set_title (self, g_value_get_string (value));
       break;
@@ -161,6 +166,7 @@ cr_page_class_init (CrPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = cr_page_constructed;
   object_class->dispose = cr_page_dispose;
   object_class->finalize = cr_page_finalize;
   object_class->get_property = cr_page_get_property;
@@ -168,7 +174,7 @@ cr_page_class_init (CrPageClass *klass)
 
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -221,26 +227,30 @@ cr_page_init (CrPage *self)
   g_signal_connect (self, "notify::child", G_CALLBACK (child_cb), NULL);
 }
 
+void
+cr_page_class_set_id (CrPageClass *klass,
+                      const char  *page_id)
+{
+  g_return_if_fail (CR_IS_PAGE_CLASS (klass));
+  g_return_if_fail (page_id != NULL);
+
+  klass->page_id = g_intern_string (page_id);
+}
+
+const char *
+cr_page_class_get_id (CrPageClass *klass)
+{
+  g_return_val_if_fail (CR_IS_PAGE_CLASS (klass), NULL);
+
+  return klass->page_id;
+}
+
 const char *
 cr_page_get_id (CrPage *self)
 {
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
   g_return_val_if_fail (CR_IS_PAGE (self), NULL);
 
-  return priv->id;
-}
-
-void
-cr_page_set_id (CrPage     *self,
-                const char *id)
-{
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
-  g_return_if_fail (CR_IS_PAGE (self));
-
-  if (set_string (&priv->id, id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  return CR_PAGE_GET_CLASS (self)->page_id;
 }
 
 const char *

@@ -30,6 +30,9 @@ struct _CrPageClass
 {
   AdwBinClass parent_class;
 
+  /* The step's name, e.g. "welcome": set once with cr_page_class_set_id(). */
+  const char *page_id;
+
   /* The page has just become the visible step (also after Back). */
   void     (*shown)        (CrPage               *self);
   /* The step's work when the user presses Next. Returns FALSE when the
@@ -42,10 +45,13 @@ struct _CrPageClass
                             GCancellable         *cancellable);
 };
 
-/* The stack child name, e.g. "welcome". Set in the page's init. */
+/* Names the step in class_init; the assistant's table, jumps and tests
+ * use it. */
+void          cr_page_class_set_id    (CrPageClass   *klass,
+                                       const char    *page_id);
+const char   *cr_page_class_get_id    (CrPageClass   *klass);
+/* The page's class's id. */
 const char   *cr_page_get_id          (CrPage        *self);
-void          cr_page_set_id          (CrPage        *self,
-                                       const char    *id);
 /* Shown in the header bar, translated. */
 const char   *cr_page_get_title       (CrPage        *self);
 void          cr_page_set_title       (CrPage        *self,

@@ -21,22 +21,17 @@
 #include "cr-cursor-page.h"
 #include "cr-checklist-page.h"
 
-typedef struct
-{
-  const char *id;
-  GType     (*get_type) (void);
-} CrStep;
-
-/* The order of the steps: the only place it is written down. */
-static const CrStep steps[] = {
-  { "welcome",   cr_welcome_page_get_type },
-  { "token",     cr_token_page_get_type },
-  { "key",       cr_key_page_get_type },
-  { "verify",    cr_verify_page_get_type },
-  { "model",     cr_model_page_get_type },
-  { "keyring",   cr_keyring_page_get_type },
-  { "cursor",    cr_cursor_page_get_type },
-  { "checklist", cr_checklist_page_get_type },
+/* The order of the steps: the only place it is written down. Each page
+ * class names its step (cr_page_class_set_id()). */
+static GType (* const steps[]) (void) = {
+  cr_welcome_page_get_type,
+  cr_token_page_get_type,
+  cr_key_page_get_type,
+  cr_verify_page_get_type,
+  cr_model_page_get_type,
+  cr_keyring_page_get_type,
+  cr_cursor_page_get_type,
+  cr_checklist_page_get_type,
 };
 
 struct _CrWindow
@@ -70,6 +65,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The id of the step at @index, from its class: a page need not be built
+ * for a jump to find it. */
+static const char *
+step_id (guint index)
+{
+  /* The class of a static type lives as long as the program. */
+  g_autoptr(GTypeClass) klass = g_type_class_ref (steps[index] ());
+
+  return cr_page_class_get_id (CR_PAGE_CLASS (klass));
+}
+
 static void page_changed_cb  (CrPage     *page,
                               GParamSpec *pspec,
                               CrWindow   *self);
@@ -97,9 +103,8 @@ page_at (CrWindow *self,
   if (page != NULL)
     return page;
 
-  page = g_object_new (steps[index].get_type (), "state", self->state, NULL);
-  cr_page_set_id (page, steps[index].id);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (page), steps[index].id);
+  page = g_object_new (steps[index] (), "state", self->state, NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (page), cr_page_get_id (page));
   g_ptr_array_index (self->pages, index) = page;
 
   g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
@@ -119,7 +124,7 @@ static guint
 step_index (const char *page_id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (g_strcmp0 (steps[i].id, page_id) == 0)
+    if (g_strcmp0 (step_id (i), page_id) == 0)
       return i;
 
   return G_MAXUINT;
@@ -223,7 +228,7 @@ show_step (CrWindow *self,
   GtkStackTransitionType transition;
   CrPage *page;
   /* Nothing came before the first step shown. */
-  const char *came_from = index != self->current ? steps[self->current].id : NULL;
+  const char *came_from = index != self->current ? step_id (self->current) : NULL;
 
   cancel_apply (self);
 
@@ -251,7 +256,7 @@ show_step (CrWindow *self,
   /* Otherwise GtkStack moves the focus to the new page's first control
    * (say, a link), and Enter would no longer mean Next. */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
-  gtk_stack_set_visible_child_full (self->stack, steps[index].id, transition);
+  gtk_stack_set_visible_child_full (self->stack, cr_page_get_id (page), transition);
   update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 

@@ -684,6 +684,8 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
 
   g_type_ensure (CR_TYPE_TROUBLESHOOT_VIEW);
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "checklist");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-checklist-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, view_stack);
@@ -712,7 +714,6 @@ cr_checklist_page_init (CrChecklistPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  cr_page_set_id (CR_PAGE (self), "checklist");
   cr_page_set_title (CR_PAGE (self), _("Check the Setup"));
   cr_page_set_next_label (CR_PAGE (self), _("_Done"));
   cr_page_set_complete (CR_PAGE (self), TRUE);

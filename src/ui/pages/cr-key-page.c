@@ -245,6 +245,8 @@ cr_key_page_class_init (CrKeyPageClass *klass)
   page_class->shown = cr_key_page_shown;
   page_class->apply = cr_key_page_apply;
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "key");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-key-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrKeyPage, key_row);

@@ -351,6 +351,8 @@ cr_keyring_page_class_init (CrKeyringPageClass *klass)
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "keyring");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-keyring-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrKeyringPage, key_row);
@@ -375,7 +377,6 @@ cr_keyring_page_init (CrKeyringPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  cr_page_set_id (CR_PAGE (self), "keyring");
   cr_page_set_title (CR_PAGE (self), _("Save the Key"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
 }

@@ -604,6 +604,8 @@ cr_model_page_class_init (CrModelPageClass *klass)
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "model");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-model-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrModelPage, warning_group);
@@ -639,7 +641,6 @@ cr_model_page_init (CrModelPage *self)
   self->radios = g_ptr_array_new ();
   self->radio_group = GTK_CHECK_BUTTON (g_object_ref_sink (gtk_check_button_new ()));
 
-  cr_page_set_id (CR_PAGE (self), "model");
   cr_page_set_title (CR_PAGE (self), _("Choose a Model"));
   cr_page_set_complete (CR_PAGE (self), FALSE);
   gtk_label_set_text (self->other_slots_label, other_slots);

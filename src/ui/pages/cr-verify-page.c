@@ -319,6 +319,8 @@ cr_verify_page_class_init (CrVerifyPageClass *klass)
   widget_class->unmap = cr_verify_page_unmap;
   page_class->shown = cr_verify_page_shown;
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "verify");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-verify-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrVerifyPage, spinner);
