@@ -40,6 +40,7 @@ enum {
   JUMP,
   ADVANCE,
   TOAST,
+  HIDDEN,
   N_SIGNALS
 };
 
@@ -204,6 +205,10 @@ cr_page_class_init (CrPageClass *klass)
   signals[TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[HIDDEN] =
+    g_signal_new ("hidden", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  G_STRUCT_OFFSET (CrPageClass, hidden),
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 /* A page whose template binds its top widget has it unparented twice on
@@ -431,6 +436,15 @@ cr_page_shown (CrPage *self)
 
   if (CR_PAGE_GET_CLASS (self)->shown != NULL)
     CR_PAGE_GET_CLASS (self)->shown (self);
+}
+
+void
+cr_page_hidden (CrPage *self)
+{
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  cr_page_apply_cancel (self);
+  g_signal_emit (self, signals[HIDDEN], 0);
 }
 
 gboolean

@@ -35,6 +35,12 @@ struct _CrPageClass
 
   /* The page has just become the visible step (also after Back). */
   void     (*shown)        (CrPage               *self);
+  /* The user has left the step (Next, Back, a jump, the window closing):
+   * stop the work only this step shows. The ::hidden signal's handler,
+   * called by the assistant as the user navigates, while the page is still
+   * on screen; unmap comes later, after the slide, and also without
+   * navigation. A running apply has been cancelled already. */
+  void     (*hidden)       (CrPage               *self);
   /* The step's work when the user presses Next. Returns FALSE when the
    * work is done already (the step succeeded), TRUE when the page will call
    * cr_page_apply_complete() once it is, with FALSE on failure. The frame
@@ -94,6 +100,9 @@ void          cr_page_toast           (CrPage        *self,
 
 /* For the assistant: the page has become the visible step. */
 void          cr_page_shown           (CrPage        *self);
+/* For the assistant: the user has left the step; cancels a running apply
+ * and emits ::hidden. */
+void          cr_page_hidden          (CrPage        *self);
 
 /* For the assistant: runs apply(), with "applying" TRUE until the page
  * completes it (then @callback runs) or it is cancelled. One at a time. */

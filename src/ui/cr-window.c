@@ -51,6 +51,7 @@ struct _CrWindow
   GPtrArray            *pages;        /* CrPage*, in step order */
   GArray               *history;      /* guint: steps to go Back to */
   guint                 current;
+  gboolean              step_shown;   /* current's shown() ran, hidden() not yet */
 };
 
 G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -220,6 +221,18 @@ cancel_apply (CrWindow *self)
     cr_page_apply_cancel (page);
 }
 
+/* The user leaves the visible step: it stops what it runs now, not when
+ * it has slid out of view. */
+static void
+leave_step (CrWindow *self)
+{
+  if (!self->step_shown)
+    return;
+
+  self->step_shown = FALSE;
+  cr_page_hidden (page_at (self, self->current));
+}
+
 static void
 show_step (CrWindow *self,
            guint     index,
@@ -230,7 +243,11 @@ show_step (CrWindow *self,
   /* Nothing came before the first step shown. */
   const char *came_from = index != self->current ? step_id (self->current) : NULL;
 
-  cancel_apply (self);
+  /* Shown again (a jump to itself) is not leaving, but Next's work stops. */
+  if (index != self->current)
+    leave_step (self);
+  else
+    cancel_apply (self);
 
   if (remember && index != self->current)
     {
@@ -261,6 +278,7 @@ show_step (CrWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 
   cr_page_set_came_from (page, came_from);
+  self->step_shown = TRUE;
   cr_page_shown (page);
 
   /* A page may take the focus in shown(); otherwise Enter means Next. */
@@ -396,11 +414,22 @@ cr_window_constructed (GObject *object)
   show_step (self, 0, FALSE);
 }
 
+/* Closing the window leaves the step too (whoever still holds the window). */
+static void
+cr_window_hide (GtkWidget *widget)
+{
+  leave_step (CR_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (cr_window_parent_class)->hide (widget);
+}
+
 static void
 cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
 
+  if (self->pages != NULL)
+    leave_step (self);
   cancel_apply (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WINDOW);
@@ -464,6 +493,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
   object_class->get_property = cr_window_get_property;
   object_class->set_property = cr_window_set_property;
+  widget_class->hide = cr_window_hide;
 
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,

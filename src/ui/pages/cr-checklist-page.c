@@ -639,11 +639,10 @@ cancel_action (GtkWidget  *widget,
 /* Leaving the step (Back, Done, or the window closing) stops the run and
  * the watch. */
 static void
-cr_checklist_page_unmap (GtkWidget *widget)
+cr_checklist_page_hidden (CrPage *page)
 {
-  stop_run (CR_CHECKLIST_PAGE (widget));
-  stop_watch (CR_CHECKLIST_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_checklist_page_parent_class)->unmap (widget);
+  stop_run (CR_CHECKLIST_PAGE (page));
+  stop_watch (CR_CHECKLIST_PAGE (page));
 }
 
 static void
@@ -677,8 +676,8 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
   CrPageClass *page_class = CR_PAGE_CLASS (klass);
 
   object_class->dispose = cr_checklist_page_dispose;
-  widget_class->unmap = cr_checklist_page_unmap;
   page_class->shown = cr_checklist_page_shown;
+  page_class->hidden = cr_checklist_page_hidden;
 
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);

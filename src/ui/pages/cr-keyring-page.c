@@ -305,11 +305,11 @@ cancel_action (GtkWidget  *widget,
   cancel_save (CR_KEYRING_PAGE (widget));
 }
 
+/* Leaving the step (Back, or the window closing) stops the save. */
 static void
-cr_keyring_page_unmap (GtkWidget *widget)
+cr_keyring_page_hidden (CrPage *page)
 {
-  cancel_save (CR_KEYRING_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_keyring_page_parent_class)->unmap (widget);
+  cancel_save (CR_KEYRING_PAGE (page));
 }
 
 static void
@@ -344,8 +344,8 @@ cr_keyring_page_class_init (CrKeyringPageClass *klass)
 
   object_class->dispose = cr_keyring_page_dispose;
   object_class->finalize = cr_keyring_page_finalize;
-  widget_class->unmap = cr_keyring_page_unmap;
   page_class->shown = cr_keyring_page_shown;
+  page_class->hidden = cr_keyring_page_hidden;
   page_class->apply = cr_keyring_page_apply;
 
   /* The window turns Escape into "page.cancel". */

@@ -553,10 +553,9 @@ cancel_action (GtkWidget  *widget,
 
 /* Leaving the step (Back, or the window closing) stops the test. */
 static void
-cr_model_page_unmap (GtkWidget *widget)
+cr_model_page_hidden (CrPage *page)
 {
-  cancel_test (CR_MODEL_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_model_page_parent_class)->unmap (widget);
+  cancel_test (CR_MODEL_PAGE (page));
 }
 
 static void
@@ -597,8 +596,8 @@ cr_model_page_class_init (CrModelPageClass *klass)
 
   object_class->dispose = cr_model_page_dispose;
   object_class->finalize = cr_model_page_finalize;
-  widget_class->unmap = cr_model_page_unmap;
   page_class->shown = cr_model_page_shown;
+  page_class->hidden = cr_model_page_hidden;
   page_class->apply = cr_model_page_apply;
 
   /* The window turns Escape into "page.cancel". */
