@@ -12,7 +12,6 @@ typedef struct
   char         *next_label;
   char         *came_from;
   CrSetupState *state;
-  GtkWidget    *child;   /* a ref on the AdwBin's child, see child_cb() */
   gboolean      complete;
   gboolean      next_suggested;
 
@@ -81,9 +80,6 @@ cr_page_dispose (GObject *object)
   g_clear_object (&priv->state);
 
   G_OBJECT_CLASS (cr_page_parent_class)->dispose (object);
-
-  /* AdwBin has let go of its child by now. */
-  g_clear_object (&priv->child);
 }
 
 static void
@@ -211,25 +207,12 @@ cr_page_class_init (CrPageClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
-/* A page whose template binds its top widget has it unparented twice on
- * dispose: by gtk_widget_dispose_template() (GTK >= 4.8 unparents bound
- * direct children) and then by AdwBin. Holding a ref until AdwBin is done
- * makes the second one a harmless no-op instead of a use after free. */
-static void
-child_cb (CrPage *self)
-{
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
-  g_set_object (&priv->child, adw_bin_get_child (ADW_BIN (self)));
-}
-
 static void
 cr_page_init (CrPage *self)
 {
   CrPagePrivate *priv = cr_page_get_instance_private (self);
 
   priv->next_suggested = TRUE;
-  g_signal_connect (self, "notify::child", G_CALLBACK (child_cb), NULL);
 }
 
 void

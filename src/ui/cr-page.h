@@ -7,6 +7,11 @@
  * greys out Next and offers Cancel by, and its end), so a page holds only
  * its own logic.
  *
+ * A page's template leaves its top widget unbound, as GisPage's do: AdwBin
+ * unparents its child on dispose, and gtk_widget_dispose_template() would
+ * unparent a bound one a second time. A page that needs its top widget
+ * takes it with adw_bin_get_child().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once

@@ -26,7 +26,7 @@ struct _CrChecklistPage
 {
   CrPage              parent_instance;
 
-  GtkStack           *view_stack;
+  GtkStack           *view_stack;    /* the template's top widget */
   GtkStack           *summary_icon_stack;
   GtkImage           *summary_icon;
   GtkSpinner         *summary_spinner;
@@ -659,8 +659,6 @@ cr_checklist_page_dispose (GObject *object)
   self->tab_binding = NULL;
   g_clear_object (&self->bound_state);
 
-  /* The stack is the bin's child: let the bin let go of it first. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_CHECKLIST_PAGE);
   g_clear_object (&self->cursor_items);
   g_clear_object (&self->checklist);
@@ -687,7 +685,6 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-checklist-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon_stack);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_spinner);
@@ -712,6 +709,7 @@ static void
 cr_checklist_page_init (CrChecklistPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->view_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
   cr_page_set_title (CR_PAGE (self), _("Check the Setup"));
   cr_page_set_next_label (CR_PAGE (self), _("_Done"));

@@ -19,7 +19,7 @@ struct _CrVerifyPage
 {
   CrPage         parent_instance;
 
-  GtkStack      *view_stack;
+  GtkStack      *view_stack;   /* the template's top widget */
   GtkSpinner    *spinner;
   GtkLabel      *running_detail;
   GtkWidget     *cancel_button;

@@ -323,8 +323,6 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
 static void
 cr_welcome_page_init (CrWelcomePage *self)
 {
-  /* The template's top widget is not bound: AdwBin unparents its own
-   * child, and gtk_widget_dispose_template() would do it a second time. */
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_title (CR_PAGE (self), _("Welcome"));
