@@ -414,13 +414,14 @@ cr_window_constructed (GObject *object)
   show_step (self, 0, FALSE);
 }
 
-/* Closing the window leaves the step too (whoever still holds the window). */
+/* Closing the window leaves the step too, whoever still holds the window
+ * (gtk_window_destroy() unmaps it, but does not go through ::hide). */
 static void
-cr_window_hide (GtkWidget *widget)
+cr_window_unmap (GtkWidget *widget)
 {
   leave_step (CR_WINDOW (widget));
 
-  GTK_WIDGET_CLASS (cr_window_parent_class)->hide (widget);
+  GTK_WIDGET_CLASS (cr_window_parent_class)->unmap (widget);
 }
 
 static void
@@ -493,7 +494,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
   object_class->get_property = cr_window_get_property;
   object_class->set_property = cr_window_set_property;
-  widget_class->hide = cr_window_hide;
+  widget_class->unmap = cr_window_unmap;
 
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
