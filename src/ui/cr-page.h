@@ -50,8 +50,8 @@ struct _CrPageClass
    * work is done already (the step succeeded), TRUE when the page will call
    * cr_page_apply_complete() once it is, with FALSE on failure. The frame
    * cancels @cancellable when the user presses Cancel or leaves the step;
-   * the apply has ended then, and a late cr_page_apply_complete() is
-   * ignored. NULL: nothing to do. */
+   * the apply has ended then, and cr_page_apply_complete() is ignored until
+   * the next cr_page_apply_begin(). NULL: nothing to do. */
   gboolean (*apply)        (CrPage               *self,
                             GCancellable         *cancellable);
 };
