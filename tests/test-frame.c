@@ -1,4 +1,5 @@
-/* test-frame.c: the assistant frame and steps 1–4 in a real window
+/* test-frame.c: the assistant frame and its page lifecycle, and steps 1–4,
+ * in a real window
  *
  * Runs under headless-run.sh: Xvfb, a private D-Bus session with an
  * unlocked gnome-keyring, and the loopback test gateway. Every page is also
@@ -16,6 +17,7 @@
 #include "cr-gateway-error.h"
 #include "cr-keyring.h"
 #include "cr-key-page.h"
+#include "cr-model-page.h"
 #include "cr-test-gateway.h"
 #include "cr-test-ui.h"
 #include "cr-verify-page.h"
@@ -24,6 +26,7 @@
 
 #define PASTED_KEY "  \"Bearer " CR_TEST_TOKEN_GOOD "\"\n"
 #define BAD_KEY    "sk-demo-cursor-revoked-long-ago"
+#define CHAT_PATH  "/v1/chat/completions"
 
 static CrApplication *app;
 
@@ -400,6 +403,446 @@ test_main_menu (Fixture       *f,
   gtk_menu_button_popdown (button);
 }
 
+/* ---- CrPage's contract, with a page of our own ---- */
+
+#define CR_TYPE_TEST_PAGE (cr_test_page_get_type ())
+G_DECLARE_FINAL_TYPE (CrTestPage, cr_test_page, CR, TEST_PAGE, CrPage)
+
+struct _CrTestPage
+{
+  CrPage           parent_instance;
+
+  gboolean         wait;       /* apply() waits for a connection */
+  gboolean         fail;       /* apply() fails at once */
+  GSocketListener *listener;
+  guint16          port;
+  GError          *error;      /* how the last wait ended */
+  guint            n_waits;    /* waits that have ended */
+  guint            n_hidden;
+};
+
+G_DEFINE_FINAL_TYPE (CrTestPage, cr_test_page, CR_TYPE_PAGE)
+
+static void
+accepted_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrTestPage) self = user_data;
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  g_clear_error (&self->error);
+  connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL,
+                                                &self->error);
+  self->n_waits++;
+  /* Also after a cancel: CrPage must ignore it then. */
+  cr_page_apply_complete (CR_PAGE (self), connection != NULL);
+}
+
+static gboolean
+cr_test_page_apply (CrPage       *page,
+                    GCancellable *cancellable)
+{
+  CrTestPage *self = CR_TEST_PAGE (page);
+
+  if (self->fail)
+    {
+      cr_page_apply_complete (page, FALSE);
+      return TRUE;
+    }
+  if (!self->wait)
+    return FALSE;
+
+  g_socket_listener_accept_async (self->listener, cancellable, accepted_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static void
+cr_test_page_hidden (CrPage *page)
+{
+  CR_TEST_PAGE (page)->n_hidden++;
+}
+
+static void
+cr_test_page_finalize (GObject *object)
+{
+  CrTestPage *self = CR_TEST_PAGE (object);
+
+  g_clear_error (&self->error);
+  g_socket_listener_close (self->listener);
+  g_clear_object (&self->listener);
+
+  G_OBJECT_CLASS (cr_test_page_parent_class)->finalize (object);
+}
+
+static void
+cr_test_page_class_init (CrTestPageClass *klass)
+{
+  CrPageClass *page_class = CR_PAGE_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = cr_test_page_finalize;
+  page_class->apply = cr_test_page_apply;
+  page_class->hidden = cr_test_page_hidden;
+  cr_page_class_set_id (page_class, "test-page");
+}
+
+static void
+cr_test_page_init (CrTestPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->listener = g_socket_listener_new ();
+  self->port = g_socket_listener_add_any_inet_port (self->listener, NULL, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  guint    n_notified;   /* notify::applying */
+  guint    n_done;       /* the apply callback */
+  gboolean ok;
+} ApplyLog;
+
+static void
+applying_notified_cb (CrPage     *page,
+                      GParamSpec *pspec,
+                      ApplyLog   *log)
+{
+  log->n_notified++;
+}
+
+static void
+apply_done_cb (CrPage   *page,
+               gboolean  ok,
+               gpointer  user_data)
+{
+  ApplyLog *log = user_data;
+
+  /* The apply has ended by the time the frame hears of it. */
+  g_assert_false (cr_page_get_applying (page));
+  log->n_done++;
+  log->ok = ok;
+}
+
+static CrTestPage *
+test_page_new (ApplyLog *log)
+{
+  CrTestPage *page = g_object_ref_sink (g_object_new (CR_TYPE_TEST_PAGE, NULL));
+
+  g_signal_connect (page, "notify::applying", G_CALLBACK (applying_notified_cb), log);
+  return page;
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GSocketConnection **connection = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* "applying" is TRUE from begin until the page completes, notified each
+ * time, and the frame's callback hears how it ended. */
+static void
+test_page_applying (void)
+{
+  ApplyLog log = { 0 };
+  CrTestPage *page = test_page_new (&log);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  gboolean applying = TRUE;
+
+  /* Nothing to wait for: done at once, and fine. */
+  g_object_get (page, "applying", &applying, NULL);
+  g_assert_false (applying);
+  cr_page_apply_begin (CR_PAGE (page), apply_done_cb, &log);
+  g_assert_false (cr_page_get_applying (CR_PAGE (page)));
+  g_assert_cmpuint (log.n_notified, ==, 2);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_true (log.ok);
+
+  /* A failure the page knows at once. */
+  page->fail = TRUE;
+  cr_page_apply_begin (CR_PAGE (page), apply_done_cb, &log);
+  g_assert_false (cr_page_get_applying (CR_PAGE (page)));
+  g_assert_cmpuint (log.n_notified, ==, 4);
+  g_assert_cmpuint (log.n_done, ==, 2);
+  g_assert_false (log.ok);
+  page->fail = FALSE;
+
+  /* Work that takes a while: applying until the page says it is done. */
+  page->wait = TRUE;
+  cr_page_apply_begin (CR_PAGE (page), apply_done_cb, &log);
+  g_assert_true (cr_page_get_applying (CR_PAGE (page)));
+  g_object_get (page, "applying", &applying, NULL);
+  g_assert_true (applying);
+  g_assert_cmpuint (log.n_notified, ==, 5);
+  cr_test_ui_settle (50);
+  g_assert_true (cr_page_get_applying (CR_PAGE (page)));
+  g_assert_cmpuint (log.n_done, ==, 2);
+
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", page->port, NULL,
+                                         connected_cb, &connection);
+  cr_test_ui_wait_until (log.n_done == 3);
+  g_assert_true (log.ok);
+  g_assert_false (cr_page_get_applying (CR_PAGE (page)));
+  g_assert_cmpuint (log.n_notified, ==, 6);
+  cr_test_ui_wait_until (connection != NULL);
+
+  g_assert_finalize_object (page);
+}
+
+/* The frame's Cancel, or leaving the step, ends the apply at once and
+ * reaches the page's work as G_IO_ERROR_CANCELLED; the page's late
+ * answer changes nothing. */
+static void
+test_page_cancel_apply (void)
+{
+  ApplyLog log = { 0 };
+  CrTestPage *page = test_page_new (&log);
+
+  page->wait = TRUE;
+  cr_page_apply_begin (CR_PAGE (page), apply_done_cb, &log);
+  g_assert_true (cr_page_get_applying (CR_PAGE (page)));
+
+  cr_page_apply_cancel (CR_PAGE (page));
+  g_assert_false (cr_page_get_applying (CR_PAGE (page)));
+  g_assert_cmpuint (log.n_notified, ==, 2);
+  cr_test_ui_wait_until (page->n_waits == 1);
+  g_assert_error (page->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (log.n_done, ==, 0);
+  g_assert_cmpuint (log.n_notified, ==, 2);
+
+  /* Leaving the step does the same, and tells the page. */
+  cr_page_apply_begin (CR_PAGE (page), apply_done_cb, &log);
+  g_assert_true (cr_page_get_applying (CR_PAGE (page)));
+  cr_page_hidden (CR_PAGE (page));
+  g_assert_cmpuint (page->n_hidden, ==, 1);
+  g_assert_false (cr_page_get_applying (CR_PAGE (page)));
+  cr_test_ui_wait_until (page->n_waits == 2);
+  g_assert_error (page->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (log.n_done, ==, 0);
+
+  /* Nothing running: cancelling is harmless. */
+  cr_page_apply_cancel (CR_PAGE (page));
+  g_assert_cmpuint (log.n_notified, ==, 4);
+
+  g_assert_finalize_object (page);
+}
+
+/* The id belongs to the class: every page of it has it, none can set it. */
+static void
+test_page_id_from_class (void)
+{
+  CrTestPage *one = g_object_ref_sink (g_object_new (CR_TYPE_TEST_PAGE, NULL));
+  CrTestPage *two = g_object_ref_sink (g_object_new (CR_TYPE_TEST_PAGE, NULL));
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (one), "id");
+  g_autofree char *id = NULL;
+
+  g_assert_cmpstr (cr_page_class_get_id (g_type_class_peek (CR_TYPE_TEST_PAGE)), ==, "test-page");
+  g_assert_cmpstr (cr_page_get_id (CR_PAGE (one)), ==, "test-page");
+  g_assert_true (cr_page_get_id (CR_PAGE (one)) == cr_page_get_id (CR_PAGE (two)));
+  g_object_get (two, "id", &id, NULL);
+  g_assert_cmpstr (id, ==, "test-page");
+  g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+
+  g_assert_finalize_object (one);
+  g_assert_finalize_object (two);
+}
+
+/* ---- the frame drives the page lifecycle ---- */
+
+typedef struct
+{
+  guint    n_hidden;
+  gboolean mapped;   /* whether the page was still on screen then */
+} HiddenLog;
+
+static void
+hidden_cb (CrPage    *page,
+           HiddenLog *log)
+{
+  log->n_hidden++;
+  log->mapped = gtk_widget_get_mapped (GTK_WIDGET (page));
+}
+
+/* The window's table names each step by its page's class. */
+static void
+test_step_ids_from_classes (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char * const ids[] = {
+    "welcome", "token", "key", "verify", "model", "keyring", "cursor", "checklist",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      CrPage *page = cr_window_lookup_page (f->window, ids[i]);
+
+      g_assert_nonnull (page);
+      g_assert_cmpstr (cr_page_get_id (page), ==, ids[i]);
+      g_assert_cmpstr (cr_page_class_get_id (CR_PAGE_GET_CLASS (page)), ==, ids[i]);
+    }
+  g_assert_null (cr_window_lookup_page (f->window, "test-page"));
+}
+
+/* Navigating away tells the page at once, while it is still on screen;
+ * a page merely unmapped is not told. */
+static void
+test_hidden_on_navigation (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *stack = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "stack");
+  CrPage *welcome = cr_window_get_page (f->window);
+  CrPage *token;
+  HiddenLog welcome_log = { 0 };
+  HiddenLog token_log = { 0 };
+
+  g_signal_connect (welcome, "hidden", G_CALLBACK (hidden_cb), &welcome_log);
+  cr_test_ui_wait_until (gtk_widget_get_mapped (GTK_WIDGET (welcome)));
+
+  gtk_widget_set_visible (stack, FALSE);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (welcome)));
+  gtk_widget_set_visible (stack, TRUE);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (welcome)));
+  g_assert_cmpuint (welcome_log.n_hidden, ==, 0);
+
+  cr_test_ui_activate (f->window, "assistant.next");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "token");
+  g_assert_cmpuint (welcome_log.n_hidden, ==, 1);
+  g_assert_true (welcome_log.mapped);
+
+  token = cr_window_get_page (f->window);
+  g_signal_connect (token, "hidden", G_CALLBACK (hidden_cb), &token_log);
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpuint (token_log.n_hidden, ==, 1);
+  g_assert_cmpuint (welcome_log.n_hidden, ==, 1);
+
+  /* A jump leaves the step too. */
+  cr_page_jump_to (welcome, "token");
+  g_assert_cmpuint (welcome_log.n_hidden, ==, 2);
+  g_assert_cmpuint (token_log.n_hidden, ==, 1);
+
+  /* The logs end here; closing the window leaves "token" once more. */
+  g_signal_handlers_disconnect_by_data (welcome, &welcome_log);
+  g_signal_handlers_disconnect_by_data (token, &token_log);
+}
+
+static void
+busy_notified_cb (CrWindow   *window,
+                  GParamSpec *pspec,
+                  guint      *n_notified)
+{
+  (*n_notified)++;
+}
+
+/* Next on the model step waits for its test: Next gives way to the spinner
+ * and Cancel exactly while the page is applying, and Cancel reaches the
+ * page's request, which ends as cancelled, not as an error. */
+static void
+test_cancel_reaches_apply (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_free);
+  CrModel *model = g_new0 (CrModel, 1);
+  GtkWidget *next = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "next_button");
+  GtkWidget *cancel = cr_test_ui_child (f->window, CR_TYPE_WINDOW, "cancel_button");
+  ApplyLog log = { 0 };
+  guint n_busy = 0;
+  CrPage *page;
+  GtkStack *test_stack;
+
+  cr_setup_state_set_base_url (f->state, cr_test_gateway_get_base_url (f->gateway));
+  cr_setup_state_set_key (f->state, CR_TEST_TOKEN_GOOD);
+  model->id = g_strdup (CR_DEFAULT_MODEL);
+  g_ptr_array_add (models, model);
+  cr_setup_state_set_models (f->state, models);
+  cr_test_gateway_set_mode (f->gateway, CR_TEST_MODE_HANG);
+
+  cr_page_jump_to (cr_window_get_page (f->window), "model");
+  page = cr_window_get_page (f->window);
+  g_assert_cmpstr (cr_page_get_id (page), ==, "model");
+  test_stack = cr_test_ui_child (page, CR_TYPE_MODEL_PAGE, "test_stack");
+  g_signal_connect (page, "notify::applying", G_CALLBACK (applying_notified_cb), &log);
+  g_signal_connect (f->window, "notify::busy", G_CALLBACK (busy_notified_cb), &n_busy);
+  g_assert_false (cr_window_get_busy (f->window));
+
+  cr_test_ui_activate (f->window, "assistant.next");
+  g_assert_true (cr_page_get_applying (page));
+  g_assert_cmpuint (log.n_notified, ==, 1);
+  g_assert_true (cr_window_get_busy (f->window));
+  g_assert_cmpuint (n_busy, ==, 1);
+  g_assert_false (gtk_widget_get_visible (next));
+  g_assert_true (gtk_widget_is_visible (cancel));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page)));
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (test_stack), ==, "running");
+
+  cr_test_ui_activate (f->window, "assistant.cancel");
+  g_assert_false (cr_page_get_applying (page));
+  g_assert_cmpuint (log.n_notified, ==, 2);
+  g_assert_false (cr_window_get_busy (f->window));
+  g_assert_cmpuint (n_busy, ==, 2);
+  g_assert_true (cr_test_ui_next_enabled (f->window));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page)));
+
+  /* "idle" is where the page goes on G_IO_ERROR_CANCELLED; any other
+   * error would show "error". */
+  cr_test_ui_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (test_stack), "running") != 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (test_stack), ==, "idle");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "model");
+  g_assert_cmpuint (log.n_notified, ==, 2);
+
+  /* Back during Next's test: leaving cancels it the same way. */
+  cr_test_ui_activate (f->window, "assistant.next");
+  g_assert_true (cr_window_get_busy (f->window));
+  cr_test_ui_wait_until (cr_test_gateway_count_path (f->gateway, CHAT_PATH) == 2);
+  cr_test_ui_activate (f->window, "assistant.back");
+  g_assert_cmpstr (cr_test_ui_page_id (f->window), ==, "welcome");
+  g_assert_false (cr_page_get_applying (page));
+  g_assert_false (cr_window_get_busy (f->window));
+  cr_test_ui_wait_until (g_strcmp0 (gtk_stack_get_visible_child_name (test_stack), "running") != 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (test_stack), ==, "idle");
+
+  g_signal_handlers_disconnect_by_data (page, &log);
+  g_signal_handlers_disconnect_by_data (f->window, &n_busy);
+}
+
+/* Closing the window tells the visible step it is left, and the window
+ * and every page it built go away with it. */
+static void
+test_everything_finalizes (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const char * const ids[] = {
+    "welcome", "token", "key", "verify", "model", "keyring", "cursor", "checklist",
+  };
+  CrWindow *window = g_object_ref (f->window);
+  CrPage *pages[G_N_ELEMENTS (ids)];
+  HiddenLog log = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    pages[i] = g_object_ref (cr_window_lookup_page (window, ids[i]));
+  cr_test_ui_activate (window, "assistant.next");
+  cr_test_ui_activate (window, "assistant.next");
+  g_assert_cmpstr (cr_test_ui_page_id (window), ==, "key");
+  g_signal_connect (pages[2], "hidden", G_CALLBACK (hidden_cb), &log);
+  cr_test_ui_settle (100);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  f->window = NULL;
+  g_assert_cmpuint (log.n_hidden, ==, 1);
+  cr_test_ui_settle (50);
+
+  g_assert_finalize_object (window);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_assert_finalize_object (pages[i]);
+}
+
 static void
 stored_cb (GObject      *object,
            GAsyncResult *result,
@@ -438,6 +881,9 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/app/startup-finds-stored-key", test_startup_finds_stored_key);
+  g_test_add_func ("/page/applying", test_page_applying);
+  g_test_add_func ("/page/cancel-apply", test_page_cancel_apply);
+  g_test_add_func ("/page/id-from-class", test_page_id_from_class);
 #define ADD(path, func) g_test_add ("/frame/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("steps-and-back", test_steps_and_back);
   ADD ("key-page-cleans-and-fixes", test_key_page_cleans_and_fixes);
@@ -447,6 +893,10 @@ main (int   argc,
   ADD ("narrow-window", test_narrow_window);
   ADD ("welcome-text", test_welcome_text);
   ADD ("main-menu", test_main_menu);
+  ADD ("step-ids-from-classes", test_step_ids_from_classes);
+  ADD ("hidden-on-navigation", test_hidden_on_navigation);
+  ADD ("cancel-reaches-apply", test_cancel_reaches_apply);
+  ADD ("everything-finalizes", test_everything_finalizes);
 #undef ADD
 
   status = g_test_run ();

@@ -8,14 +8,17 @@
 
 typedef struct
 {
-  char         *id;
   char         *title;
   char         *next_label;
   char         *came_from;
   CrSetupState *state;
-  GtkWidget    *child;   /* a ref on the AdwBin's child, see child_cb() */
   gboolean      complete;
   gboolean      next_suggested;
+
+  /* The apply in progress: set from cr_page_apply_begin() until it ends. */
+  GCancellable        *apply_cancellable;
+  CrPageApplyCallback  apply_callback;
+  gpointer             apply_data;
 } CrPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CrPage, cr_page, ADW_TYPE_BIN)
@@ -28,6 +31,7 @@ enum {
   PROP_NEXT_LABEL,
   PROP_NEXT_SUGGESTED,
   PROP_STATE,
+  PROP_APPLYING,
   N_PROPS
 };
 
@@ -35,6 +39,7 @@ enum {
   JUMP,
   ADVANCE,
   TOAST,
+  HIDDEN,
   N_SIGNALS
 };
 
@@ -54,33 +59,11 @@ set_string (char       **field,
   return TRUE;
 }
 
-/* Pages without work to do on Next complete at once. */
-static void
-cr_page_real_apply_async (CrPage              *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cr_page_real_apply_async);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-cr_page_real_apply_finish (CrPage        *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 cr_page_finalize (GObject *object)
 {
   CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
 
-  g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->next_label, g_free);
   g_clear_pointer (&priv->came_from, g_free);
@@ -93,12 +76,20 @@ cr_page_dispose (GObject *object)
 {
   CrPagePrivate *priv = cr_page_get_instance_private (CR_PAGE (object));
 
+  cr_page_apply_cancel (CR_PAGE (object));
   g_clear_object (&priv->state);
 
   G_OBJECT_CLASS (cr_page_parent_class)->dispose (object);
+}
 
-  /* AdwBin has let go of its child by now. */
-  g_clear_object (&priv->child);
+static void
+cr_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cr_page_parent_class)->constructed (object);
+
+  if (CR_PAGE_GET_CLASS (object)->page_id == NULL)
+    g_critical ("%s has no page id: call cr_page_class_set_id() in its class_init",
+                G_OBJECT_TYPE_NAME (object));
 }
 
 static void
@@ -129,6 +120,9 @@ cr_page_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_object (value, cr_page_get_state (self));
       break;
+    case PROP_APPLYING:
+      g_value_set_boolean (value, cr_page_get_applying (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -144,9 +138,6 @@ cr_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ID:
-      cr_page_set_id (self, g_value_get_string (value));
-      break;
     case PROP_TITLE:
       cr_page_set_title (self, g_value_get_string (value));
       break;
@@ -172,17 +163,15 @@ cr_page_class_init (CrPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = cr_page_constructed;
   object_class->dispose = cr_page_dispose;
   object_class->finalize = cr_page_finalize;
   object_class->get_property = cr_page_get_property;
   object_class->set_property = cr_page_set_property;
 
-  klass->apply_async = cr_page_real_apply_async;
-  klass->apply_finish = cr_page_real_apply_finish;
-
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -198,6 +187,9 @@ cr_page_class_init (CrPageClass *klass)
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_APPLYING] =
+    g_param_spec_boolean ("applying", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[JUMP] =
@@ -209,18 +201,10 @@ cr_page_class_init (CrPageClass *klass)
   signals[TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-}
-
-/* A page whose template binds its top widget has it unparented twice on
- * dispose: by gtk_widget_dispose_template() (GTK >= 4.8 unparents bound
- * direct children) and then by AdwBin. Holding a ref until AdwBin is done
- * makes the second one a harmless no-op instead of a use after free. */
-static void
-child_cb (CrPage *self)
-{
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
-  g_set_object (&priv->child, adw_bin_get_child (ADW_BIN (self)));
+  signals[HIDDEN] =
+    g_signal_new ("hidden", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  G_STRUCT_OFFSET (CrPageClass, hidden),
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -229,29 +213,32 @@ cr_page_init (CrPage *self)
   CrPagePrivate *priv = cr_page_get_instance_private (self);
 
   priv->next_suggested = TRUE;
-  g_signal_connect (self, "notify::child", G_CALLBACK (child_cb), NULL);
+}
+
+void
+cr_page_class_set_id (CrPageClass *klass,
+                      const char  *page_id)
+{
+  g_return_if_fail (CR_IS_PAGE_CLASS (klass));
+  g_return_if_fail (page_id != NULL);
+
+  klass->page_id = g_intern_string (page_id);
+}
+
+const char *
+cr_page_class_get_id (CrPageClass *klass)
+{
+  g_return_val_if_fail (CR_IS_PAGE_CLASS (klass), NULL);
+
+  return klass->page_id;
 }
 
 const char *
 cr_page_get_id (CrPage *self)
 {
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
   g_return_val_if_fail (CR_IS_PAGE (self), NULL);
 
-  return priv->id;
-}
-
-void
-cr_page_set_id (CrPage     *self,
-                const char *id)
-{
-  CrPagePrivate *priv = cr_page_get_instance_private (self);
-
-  g_return_if_fail (CR_IS_PAGE (self));
-
-  if (set_string (&priv->id, id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  return CR_PAGE_GET_CLASS (self)->page_id;
 }
 
 const char *
@@ -435,38 +422,105 @@ cr_page_shown (CrPage *self)
 }
 
 void
-cr_page_apply_async (CrPage              *self,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+cr_page_hidden (CrPage *self)
 {
-  CrPageClass *klass;
-
   g_return_if_fail (CR_IS_PAGE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* A subclass that sets apply_async to NULL has nothing to do either. */
-  klass = CR_PAGE_GET_CLASS (self);
-  if (klass->apply_async == NULL)
-    cr_page_real_apply_async (self, cancellable, callback, user_data);
-  else
-    klass->apply_async (self, cancellable, callback, user_data);
+  cr_page_apply_cancel (self);
+  g_signal_emit (self, signals[HIDDEN], 0);
 }
 
 gboolean
-cr_page_apply_finish (CrPage        *self,
-                      GAsyncResult  *result,
-                      GError       **error)
+cr_page_get_applying (CrPage *self)
 {
-  CrPageClass *klass;
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
 
   g_return_val_if_fail (CR_IS_PAGE (self), FALSE);
-  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return priv->apply_cancellable != NULL;
+}
+
+/* Forgets the running apply; returns its cancellable. */
+static GCancellable *
+end_apply (CrPage *self)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  GCancellable *cancellable = g_steal_pointer (&priv->apply_cancellable);
+
+  priv->apply_callback = NULL;
+  priv->apply_data = NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLYING]);
+
+  return cancellable;
+}
+
+void
+cr_page_apply_begin (CrPage              *self,
+                     CrPageApplyCallback  callback,
+                     gpointer             user_data)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  g_autoptr(CrPage) keep = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  CrPageClass *klass;
+
+  g_return_if_fail (CR_IS_PAGE (self));
+  g_return_if_fail (!cr_page_get_applying (self));
+
+  keep = g_object_ref (self);
+  cancellable = g_cancellable_new ();
+  priv->apply_cancellable = g_object_ref (cancellable);
+  priv->apply_callback = callback;
+  priv->apply_data = user_data;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLYING]);
 
   klass = CR_PAGE_GET_CLASS (self);
-  if (klass->apply_async == NULL || klass->apply_finish == NULL ||
-      g_async_result_is_tagged (result, cr_page_real_apply_async))
-    return cr_page_real_apply_finish (self, result, error);
+  if (klass->apply != NULL && klass->apply (self, cancellable))
+    return;
 
-  return klass->apply_finish (self, result, error);
+  /* Nothing to wait for, unless the page has answered (or the apply has
+   * been cancelled) from within apply() already. */
+  if (priv->apply_cancellable == cancellable)
+    cr_page_apply_complete (self, TRUE);
+}
+
+void
+cr_page_apply_complete (CrPage   *self,
+                        gboolean  ok)
+{
+  CrPagePrivate *priv = cr_page_get_instance_private (self);
+  g_autoptr(CrPage) keep = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  CrPageApplyCallback callback;
+  gpointer user_data;
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  /* Cancelled: the frame has moved on already. */
+  if (!cr_page_get_applying (self))
+    return;
+
+  keep = g_object_ref (self);
+  callback = priv->apply_callback;
+  user_data = priv->apply_data;
+  cancellable = end_apply (self);
+
+  if (callback != NULL)
+    callback (self, !!ok, user_data);
+}
+
+void
+cr_page_apply_cancel (CrPage *self)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  g_return_if_fail (CR_IS_PAGE (self));
+
+  if (!cr_page_get_applying (self))
+    return;
+
+  /* Ended before the page hears of it, so whatever it does on cancel
+   * (completing, say) cannot reach the frame's callback. */
+  cancellable = end_apply (self);
+  g_cancellable_cancel (cancellable);
 }

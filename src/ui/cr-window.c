@@ -1,9 +1,9 @@
 /* cr-window.c: the assistant frame
  *
- * Owns the steps (one table below; each page is built when first needed),
- * the history for Back, and the Next button's apply() run with its spinner
- * and Cancel. Pages never see each other: they talk to the frame through
- * CrPage's signals and properties.
+ * Owns the steps (one table below; each page is built when first needed)
+ * and the history for Back; starts a step's apply() on Next and shows its
+ * spinner and Cancel while the page is "applying". Pages never see each
+ * other: they talk to the frame through CrPage's signals and properties.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,22 +21,17 @@
 #include "cr-cursor-page.h"
 #include "cr-checklist-page.h"
 
-typedef struct
-{
-  const char *id;
-  GType     (*get_type) (void);
-} CrStep;
-
-/* The order of the steps: the only place it is written down. */
-static const CrStep steps[] = {
-  { "welcome",   cr_welcome_page_get_type },
-  { "token",     cr_token_page_get_type },
-  { "key",       cr_key_page_get_type },
-  { "verify",    cr_verify_page_get_type },
-  { "model",     cr_model_page_get_type },
-  { "keyring",   cr_keyring_page_get_type },
-  { "cursor",    cr_cursor_page_get_type },
-  { "checklist", cr_checklist_page_get_type },
+/* The order of the steps: the only place it is written down. Each page
+ * class names its step (cr_page_class_set_id()). */
+static GType (* const steps[]) (void) = {
+  cr_welcome_page_get_type,
+  cr_token_page_get_type,
+  cr_key_page_get_type,
+  cr_verify_page_get_type,
+  cr_model_page_get_type,
+  cr_keyring_page_get_type,
+  cr_cursor_page_get_type,
+  cr_checklist_page_get_type,
 };
 
 struct _CrWindow
@@ -56,7 +51,7 @@ struct _CrWindow
   GPtrArray            *pages;        /* CrPage*, in step order */
   GArray               *history;      /* guint: steps to go Back to */
   guint                 current;
-  GCancellable         *apply_cancellable;  /* set while busy */
+  gboolean              step_shown;   /* current's shown() ran, hidden() not yet */
 };
 
 G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -71,20 +66,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
+/* The id of the step at @index, from its class: a page need not be built
+ * for a jump to find it. */
+static const char *
+step_id (guint index)
 {
-  CrWindow     *window;
-  CrPage       *page;
-  GCancellable *cancellable;
-} ApplyData;
+  /* The class of a static type lives as long as the program. */
+  g_autoptr(GTypeClass) klass = g_type_class_ref (steps[index] ());
 
-static void
-apply_data_free (ApplyData *data)
-{
-  g_clear_object (&data->window);
-  g_clear_object (&data->page);
-  g_clear_object (&data->cancellable);
-  g_free (data);
+  return cr_page_class_get_id (CR_PAGE_CLASS (klass));
 }
 
 static void page_changed_cb  (CrPage     *page,
@@ -97,6 +87,9 @@ static void page_advance_cb  (CrPage     *page,
                               CrWindow   *self);
 static void page_toast_cb    (CrPage     *page,
                               const char *message,
+                              CrWindow   *self);
+static void page_applying_cb (CrPage     *page,
+                              GParamSpec *pspec,
                               CrWindow   *self);
 
 /* A page is built the first time it is needed, not with the window: the
@@ -111,15 +104,15 @@ page_at (CrWindow *self,
   if (page != NULL)
     return page;
 
-  page = g_object_new (steps[index].get_type (), "state", self->state, NULL);
-  cr_page_set_id (page, steps[index].id);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (page), steps[index].id);
+  page = g_object_new (steps[index] (), "state", self->state, NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (page), cr_page_get_id (page));
   g_ptr_array_index (self->pages, index) = page;
 
   g_signal_connect_object (page, "notify::complete", G_CALLBACK (page_changed_cb), self, 0);
   g_signal_connect_object (page, "notify::next-label", G_CALLBACK (page_changed_cb), self, 0);
   g_signal_connect_object (page, "notify::next-suggested", G_CALLBACK (page_changed_cb), self, 0);
   g_signal_connect_object (page, "notify::title", G_CALLBACK (page_changed_cb), self, 0);
+  g_signal_connect_object (page, "notify::applying", G_CALLBACK (page_applying_cb), self, 0);
   g_signal_connect_object (page, "jump", G_CALLBACK (page_jump_cb), self, 0);
   g_signal_connect_object (page, "advance", G_CALLBACK (page_advance_cb), self, 0);
   g_signal_connect_object (page, "toast", G_CALLBACK (page_toast_cb), self, 0);
@@ -132,7 +125,7 @@ static guint
 step_index (const char *page_id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (g_strcmp0 (steps[i].id, page_id) == 0)
+    if (g_strcmp0 (step_id (i), page_id) == 0)
       return i;
 
   return G_MAXUINT;
@@ -149,7 +142,7 @@ update_header (CrWindow *self)
 {
   CrPage *page = page_at (self, self->current);
   const char *label = cr_page_get_next_label (page);
-  gboolean busy = self->apply_cancellable != NULL;
+  gboolean busy = cr_page_get_applying (page);
   g_autofree char *step = NULL;
 
   /* Translators: the step indicator under the page title. */
@@ -186,17 +179,21 @@ focus_is_inside (CrWindow  *self,
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
+/* The visible step has started or ended its apply. */
 static void
-set_busy (CrWindow     *self,
-          GCancellable *cancellable)
+page_applying_cb (CrPage     *page,
+                  GParamSpec *pspec,
+                  CrWindow   *self)
 {
-  CrPage *page = page_at (self, self->current);
-  gboolean busy = cancellable != NULL;
-  gboolean had_focus = focus_is_inside (self, self->next_button) ||
-                       focus_is_inside (self, self->busy_box) ||
-                       focus_is_inside (self, GTK_WIDGET (page));
+  gboolean busy = cr_page_get_applying (page);
+  gboolean had_focus;
 
-  g_set_object (&self->apply_cancellable, cancellable);
+  if (page != page_at (self, self->current))
+    return;
+
+  had_focus = focus_is_inside (self, self->next_button) ||
+              focus_is_inside (self, self->busy_box) ||
+              focus_is_inside (self, GTK_WIDGET (page));
   update_header (self);
 
   /* Keep the keyboard where the user was: Next and Cancel swap places.
@@ -218,11 +215,22 @@ set_busy (CrWindow     *self,
 static void
 cancel_apply (CrWindow *self)
 {
-  if (self->apply_cancellable == NULL)
+  CrPage *page = self->pages != NULL ? g_ptr_array_index (self->pages, self->current) : NULL;
+
+  if (page != NULL)
+    cr_page_apply_cancel (page);
+}
+
+/* The user leaves the visible step: it stops what it runs now, not when
+ * it has slid out of view. */
+static void
+leave_step (CrWindow *self)
+{
+  if (!self->step_shown)
     return;
 
-  g_cancellable_cancel (self->apply_cancellable);
-  set_busy (self, NULL);
+  self->step_shown = FALSE;
+  cr_page_hidden (page_at (self, self->current));
 }
 
 static void
@@ -233,9 +241,13 @@ show_step (CrWindow *self,
   GtkStackTransitionType transition;
   CrPage *page;
   /* Nothing came before the first step shown. */
-  const char *came_from = index != self->current ? steps[self->current].id : NULL;
+  const char *came_from = index != self->current ? step_id (self->current) : NULL;
 
-  cancel_apply (self);
+  /* Shown again (a jump to itself) is not leaving, but Next's work stops. */
+  if (index != self->current)
+    leave_step (self);
+  else
+    cancel_apply (self);
 
   if (remember && index != self->current)
     {
@@ -261,11 +273,12 @@ show_step (CrWindow *self,
   /* Otherwise GtkStack moves the focus to the new page's first control
    * (say, a link), and Enter would no longer mean Next. */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
-  gtk_stack_set_visible_child_full (self->stack, steps[index].id, transition);
+  gtk_stack_set_visible_child_full (self->stack, cr_page_get_id (page), transition);
   update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 
   cr_page_set_came_from (page, came_from);
+  self->step_shown = TRUE;
   cr_page_shown (page);
 
   /* A page may take the focus in shown(); otherwise Enter means Next. */
@@ -276,55 +289,33 @@ show_step (CrWindow *self,
 }
 
 static void
-apply_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+apply_done_cb (CrPage   *page,
+               gboolean  ok,
+               gpointer  user_data)
 {
-  ApplyData *data = user_data;
-  CrWindow *self = data->window;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = cr_page_apply_finish (data->page, result, &error);
-
-  /* Cancelled, or the user has moved on: this answer is stale. */
-  if (g_cancellable_is_cancelled (data->cancellable) ||
-      self->apply_cancellable != data->cancellable)
-    goto out;
-
-  set_busy (self, NULL);
+  CrWindow *self = user_data;
 
   /* On failure the page shows what went wrong and the user stays. */
   if (!ok)
-    goto out;
+    return;
 
   if (is_last (self))
     gtk_window_close (GTK_WINDOW (self));
   else
     show_step (self, self->current + 1, TRUE);
-
-out:
-  apply_data_free (data);
 }
 
 static void
 go_next (CrWindow *self)
 {
   CrPage *page = page_at (self, self->current);
-  g_autoptr(GCancellable) cancellable = NULL;
-  ApplyData *data;
 
-  if (self->apply_cancellable != NULL || !cr_page_get_complete (page))
+  if (cr_page_get_applying (page) || !cr_page_get_complete (page))
     return;
 
-  cancellable = g_cancellable_new ();
-  set_busy (self, cancellable);
-
-  data = g_new0 (ApplyData, 1);
-  data->window = g_object_ref (self);
-  data->page = g_object_ref (page);
-  data->cancellable = g_object_ref (cancellable);
-  cr_page_apply_async (page, cancellable, apply_cb, data);
+  /* The page's "applying" greys out Next; cancel_apply() drops the
+   * callback, so the page cannot outlive this window with a pointer to it. */
+  cr_page_apply_begin (page, apply_done_cb, self);
 }
 
 static void
@@ -360,7 +351,7 @@ cancel_action (GtkWidget  *widget,
 {
   CrWindow *self = CR_WINDOW (widget);
 
-  if (self->apply_cancellable != NULL)
+  if (cr_window_get_busy (self))
     cancel_apply (self);
   else
     gtk_widget_activate_action (GTK_WIDGET (page_at (self, self->current)),
@@ -423,14 +414,24 @@ cr_window_constructed (GObject *object)
   show_step (self, 0, FALSE);
 }
 
+/* Closing the window leaves the step too, whoever still holds the window
+ * (gtk_window_destroy() unmaps it, but does not go through ::hide). */
+static void
+cr_window_unmap (GtkWidget *widget)
+{
+  leave_step (CR_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (cr_window_parent_class)->unmap (widget);
+}
+
 static void
 cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
 
-  if (self->apply_cancellable != NULL)
-    g_cancellable_cancel (self->apply_cancellable);
-  g_clear_object (&self->apply_cancellable);
+  if (self->pages != NULL)
+    leave_step (self);
+  cancel_apply (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_WINDOW);
 
@@ -493,6 +494,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
   object_class->get_property = cr_window_get_property;
   object_class->set_property = cr_window_set_property;
+  widget_class->unmap = cr_window_unmap;
 
   properties[PROP_STATE] =
     g_param_spec_object ("state", NULL, NULL, CR_TYPE_SETUP_STATE,
@@ -590,5 +592,6 @@ cr_window_get_busy (CrWindow *self)
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
 
-  return self->apply_cancellable != NULL;
+  /* Only the visible step applies: leaving a step cancels its apply. */
+  return self->pages != NULL && cr_page_get_applying (page_at (self, self->current));
 }

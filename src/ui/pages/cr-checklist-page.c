@@ -27,7 +27,7 @@ struct _CrChecklistPage
 {
   CrPage              parent_instance;
 
-  GtkStack           *view_stack;
+  GtkStack           *view_stack;    /* the template's top widget */
   GtkStack           *summary_icon_stack;
   GtkImage           *summary_icon;
   GtkSpinner         *summary_spinner;
@@ -640,11 +640,10 @@ cancel_action (GtkWidget  *widget,
 /* Leaving the step (Back, Done, or the window closing) stops the run and
  * the watch. */
 static void
-cr_checklist_page_unmap (GtkWidget *widget)
+cr_checklist_page_hidden (CrPage *page)
 {
-  stop_run (CR_CHECKLIST_PAGE (widget));
-  stop_watch (CR_CHECKLIST_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_checklist_page_parent_class)->unmap (widget);
+  stop_run (CR_CHECKLIST_PAGE (page));
+  stop_watch (CR_CHECKLIST_PAGE (page));
 }
 
 static void
@@ -661,8 +660,6 @@ cr_checklist_page_dispose (GObject *object)
   self->tab_binding = NULL;
   g_clear_object (&self->bound_state);
 
-  /* The stack is the bin's child: let the bin let go of it first. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_CHECKLIST_PAGE);
   g_clear_object (&self->cursor_items);
   g_clear_object (&self->checklist);
@@ -703,17 +700,18 @@ cr_checklist_page_class_init (CrChecklistPageClass *klass)
   CrPageClass *page_class = CR_PAGE_CLASS (klass);
 
   object_class->dispose = cr_checklist_page_dispose;
-  widget_class->unmap = cr_checklist_page_unmap;
   page_class->shown = cr_checklist_page_shown;
+  page_class->hidden = cr_checklist_page_hidden;
 
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "checklist.copy-report", NULL, copy_report_action);
 
   g_type_ensure (CR_TYPE_TROUBLESHOOT_VIEW);
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "checklist");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-checklist-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon_stack);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, CrChecklistPage, summary_spinner);
@@ -738,8 +736,8 @@ static void
 cr_checklist_page_init (CrChecklistPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->view_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
-  cr_page_set_id (CR_PAGE (self), "checklist");
   cr_page_set_title (CR_PAGE (self), _("Check the Setup"));
   cr_page_set_next_label (CR_PAGE (self), _("_Done"));
   cr_page_set_complete (CR_PAGE (self), TRUE);

@@ -210,6 +210,8 @@ cr_cursor_page_class_init (CrCursorPageClass *klass)
   object_class->dispose = cr_cursor_page_dispose;
   page_class->shown = cr_cursor_page_shown;
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "cursor");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-cursor-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrCursorPage, key_row);
@@ -232,7 +234,6 @@ cr_cursor_page_init (CrCursorPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->clear_seconds = CLIPBOARD_CLEAR_SECONDS;
 
-  cr_page_set_id (CR_PAGE (self), "cursor");
   cr_page_set_title (CR_PAGE (self), _("Set Up Cursor"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
 }

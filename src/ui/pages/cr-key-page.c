@@ -205,19 +205,14 @@ cr_key_page_shown (CrPage *page)
 
 /* Hands the cleaned key and the URL as typed to the state; nothing else
  * to wait for, the next step talks to the gateway. */
-static void
-cr_key_page_apply_async (CrPage              *page,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static gboolean
+cr_key_page_apply (CrPage       *page,
+                   GCancellable *cancellable)
 {
   CrKeyPage *self = CR_KEY_PAGE (page);
   CrSetupState *state = cr_page_get_state (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(CrEndpointDiagnosis) diagnosis = NULL;
   char *key;
-
-  g_task_set_source_tag (task, cr_key_page_apply_async);
 
   key = cr_key_clean (gtk_editable_get_text (GTK_EDITABLE (self->key_row)));
   diagnosis = cr_endpoint_diagnose (gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
@@ -225,15 +220,7 @@ cr_key_page_apply_async (CrPage              *page,
   cr_setup_state_set_key (state, key);
   cr_key_free (key);
 
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-cr_key_page_apply_finish (CrPage        *page,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return FALSE;
 }
 
 static void
@@ -256,8 +243,9 @@ cr_key_page_class_init (CrKeyPageClass *klass)
 
   object_class->dispose = cr_key_page_dispose;
   page_class->shown = cr_key_page_shown;
-  page_class->apply_async = cr_key_page_apply_async;
-  page_class->apply_finish = cr_key_page_apply_finish;
+  page_class->apply = cr_key_page_apply;
+
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "key");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-key-page.ui");

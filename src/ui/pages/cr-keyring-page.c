@@ -31,9 +31,6 @@ struct _CrKeyringPage
   GtkWidget     *retry_button;
 
   GCancellable  *cancellable;      /* the save in flight */
-  GTask         *apply_task;       /* Next pressed: waits for the save */
-  GCancellable  *apply_cancellable;
-  gulong         apply_cancelled_id;
 
   /* A digest of what was saved, so a key changed on an earlier step is
    * saved again, without keeping a second copy of the key around. */
@@ -153,17 +150,6 @@ show_failure (CrKeyringPage *self,
   gtk_widget_grab_focus (self->retry_button);
 }
 
-static GTask *
-take_apply_task (CrKeyringPage *self)
-{
-  if (self->apply_cancellable != NULL)
-    g_cancellable_disconnect (self->apply_cancellable, self->apply_cancelled_id);
-  self->apply_cancelled_id = 0;
-  g_clear_object (&self->apply_cancellable);
-
-  return g_steal_pointer (&self->apply_task);
-}
-
 static void
 on_store_done (GObject      *source,
                GAsyncResult *res,
@@ -171,7 +157,6 @@ on_store_done (GObject      *source,
 {
   g_autoptr(CrKeyringPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = take_apply_task (self);
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
 
   cr_keyring_store_finish (res, &error);
@@ -197,12 +182,8 @@ on_store_done (GObject      *source,
       show_failure (self, error);
     }
 
-  if (task == NULL)
-    return;
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  /* Next was waiting for the save. */
+  cr_page_apply_complete (CR_PAGE (self), error == NULL);
 }
 
 static void
@@ -232,52 +213,23 @@ cancel_save (CrKeyringPage *self)
     g_cancellable_cancel (self->cancellable);
 }
 
-static void
-on_apply_cancelled (GCancellable *apply_cancellable,
-                    gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static void
-cr_keyring_page_apply_async (CrPage              *page,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+/* Next saves the key, or waits for the save the user started. */
+static gboolean
+cr_keyring_page_apply (CrPage       *page,
+                       GCancellable *cancellable)
 {
   CrKeyringPage *self = CR_KEYRING_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cr_keyring_page_apply_async);
 
   if (self->skip || is_saved (self)
       || !cr_setup_state_get_has_key (cr_page_get_state (page)))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+    return FALSE;
 
-  g_return_if_fail (self->apply_task == NULL);
-  self->apply_task = g_steal_pointer (&task);
   start_save (self);
 
   /* The assistant's Cancel stops the save, even one the user started. */
-  if (cancellable != NULL)
-    {
-      self->apply_cancellable = g_object_ref (cancellable);
-      self->apply_cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (on_apply_cancelled),
-                                                        g_object_ref (self->cancellable),
-                                                        g_object_unref);
-    }
-}
+  g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (cancel_save), self, G_CONNECT_SWAPPED);
 
-static gboolean
-cr_keyring_page_apply_finish (CrPage        *page,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -353,11 +305,11 @@ cancel_action (GtkWidget  *widget,
   cancel_save (CR_KEYRING_PAGE (widget));
 }
 
+/* Leaving the step (Back, or the window closing) stops the save. */
 static void
-cr_keyring_page_unmap (GtkWidget *widget)
+cr_keyring_page_hidden (CrPage *page)
 {
-  cancel_save (CR_KEYRING_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_keyring_page_parent_class)->unmap (widget);
+  cancel_save (CR_KEYRING_PAGE (page));
 }
 
 static void
@@ -367,10 +319,6 @@ cr_keyring_page_dispose (GObject *object)
 
   cancel_save (self);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->apply_task);
-  if (self->apply_cancellable != NULL)
-    g_cancellable_disconnect (self->apply_cancellable, self->apply_cancelled_id);
-  g_clear_object (&self->apply_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_KEYRING_PAGE);
 
@@ -396,13 +344,14 @@ cr_keyring_page_class_init (CrKeyringPageClass *klass)
 
   object_class->dispose = cr_keyring_page_dispose;
   object_class->finalize = cr_keyring_page_finalize;
-  widget_class->unmap = cr_keyring_page_unmap;
   page_class->shown = cr_keyring_page_shown;
-  page_class->apply_async = cr_keyring_page_apply_async;
-  page_class->apply_finish = cr_keyring_page_apply_finish;
+  page_class->hidden = cr_keyring_page_hidden;
+  page_class->apply = cr_keyring_page_apply;
 
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "keyring");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-keyring-page.ui");
@@ -428,7 +377,6 @@ cr_keyring_page_init (CrKeyringPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  cr_page_set_id (CR_PAGE (self), "keyring");
   cr_page_set_title (CR_PAGE (self), _("Save the Key"));
   cr_page_set_complete (CR_PAGE (self), TRUE);
 }

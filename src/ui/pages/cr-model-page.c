@@ -57,11 +57,6 @@ struct _CrModelPage
    * gateway means a new key or base URL, so the answer no longer counts). */
   char                *tested;
   CrGateway           *tested_gateway;
-
-  /* Next pressed before the test: it waits for the test's answer. */
-  GTask               *apply_task;
-  GCancellable        *apply_cancellable;
-  gulong               apply_cancelled_id;
 };
 
 G_DEFINE_FINAL_TYPE (CrModelPage, cr_model_page, CR_TYPE_PAGE)
@@ -185,36 +180,15 @@ sync_test_view (CrModelPage *self)
 }
 
 static void
-on_apply_cancelled (GCancellable *apply_cancellable,
-                    gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-/* Detaches the waiting apply, if any, so it can be completed once. */
-static GTask *
-take_apply_task (CrModelPage *self)
-{
-  if (self->apply_cancellable != NULL)
-    g_cancellable_disconnect (self->apply_cancellable, self->apply_cancelled_id);
-  self->apply_cancelled_id = 0;
-  g_clear_object (&self->apply_cancellable);
-
-  return g_steal_pointer (&self->apply_task);
-}
-
-static void
 on_chat_done (GObject      *source,
               GAsyncResult *res,
               gpointer      user_data)
 {
   g_autoptr(CrModelPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
   CrChatResult *result;
 
   result = cr_gateway_chat_finish (CR_GATEWAY (source), res, &error);
-  task = take_apply_task (self);
 
   g_clear_object (&self->cancellable);
   gtk_spinner_stop (self->test_spinner);
@@ -243,12 +217,8 @@ on_chat_done (GObject      *source,
   g_clear_pointer (&self->testing, g_free);
   g_clear_object (&self->testing_gateway);
 
-  if (task == NULL)
-    return;
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  /* Next was waiting for this answer. */
+  cr_page_apply_complete (CR_PAGE (self), result != NULL);
 }
 
 static void
@@ -265,14 +235,12 @@ start_test (CrModelPage *self)
   if (gateway == NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GTask) task = take_apply_task (self);
 
       error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                                    _("There is no key to test with yet. Go back to the key step and enter it."));
       show_error (self, error);
       g_clear_pointer (&self->testing, g_free);
-      if (task != NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
+      cr_page_apply_complete (CR_PAGE (self), FALSE);
       return;
     }
 
@@ -533,53 +501,28 @@ cr_model_page_shown (CrPage *page)
   sync_test_view (self);
 }
 
-static void
-cr_model_page_apply_async (CrPage              *page,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+/* Next waits for the test's answer, running one if none is. */
+static gboolean
+cr_model_page_apply (CrPage       *page,
+                     GCancellable *cancellable)
 {
   CrModelPage *self = CR_MODEL_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cr_model_page_apply_async);
 
   if (test_passed (self))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+    return FALSE;
   if (self->selected == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("Choose a model first."));
-      return;
+      cr_page_apply_complete (page, FALSE);
+      return TRUE;
     }
 
-  /* One apply at a time: the assistant greys out Next while it runs. */
-  g_return_if_fail (self->apply_task == NULL);
-  self->apply_task = g_steal_pointer (&task);
-
-  if (!test_is_running (self))
-    start_test (self);
+  start_test (self);
 
   /* The assistant's Cancel stops the test, even one the user started. */
-  if (self->apply_task != NULL && cancellable != NULL && self->cancellable != NULL)
-    {
-      self->apply_cancellable = g_object_ref (cancellable);
-      self->apply_cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (on_apply_cancelled),
-                                                        g_object_ref (self->cancellable),
-                                                        g_object_unref);
-    }
-}
+  if (test_is_running (self))
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (cancel_test), self, G_CONNECT_SWAPPED);
 
-static gboolean
-cr_model_page_apply_finish (CrPage        *page,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -610,10 +553,9 @@ cancel_action (GtkWidget  *widget,
 
 /* Leaving the step (Back, or the window closing) stops the test. */
 static void
-cr_model_page_unmap (GtkWidget *widget)
+cr_model_page_hidden (CrPage *page)
 {
-  cancel_test (CR_MODEL_PAGE (widget));
-  GTK_WIDGET_CLASS (cr_model_page_parent_class)->unmap (widget);
+  cancel_test (CR_MODEL_PAGE (page));
 }
 
 static void
@@ -626,10 +568,6 @@ cr_model_page_dispose (GObject *object)
   g_clear_object (&self->testing_gateway);
   g_clear_object (&self->tested_gateway);
   g_clear_object (&self->radio_group);
-  g_clear_object (&self->apply_task);
-  if (self->apply_cancellable != NULL)
-    g_cancellable_disconnect (self->apply_cancellable, self->apply_cancelled_id);
-  g_clear_object (&self->apply_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_MODEL_PAGE);
 
@@ -658,13 +596,14 @@ cr_model_page_class_init (CrModelPageClass *klass)
 
   object_class->dispose = cr_model_page_dispose;
   object_class->finalize = cr_model_page_finalize;
-  widget_class->unmap = cr_model_page_unmap;
   page_class->shown = cr_model_page_shown;
-  page_class->apply_async = cr_model_page_apply_async;
-  page_class->apply_finish = cr_model_page_apply_finish;
+  page_class->hidden = cr_model_page_hidden;
+  page_class->apply = cr_model_page_apply;
 
   /* The window turns Escape into "page.cancel". */
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "model");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-model-page.ui");
@@ -701,7 +640,6 @@ cr_model_page_init (CrModelPage *self)
   self->radios = g_ptr_array_new ();
   self->radio_group = GTK_CHECK_BUTTON (g_object_ref_sink (gtk_check_button_new ()));
 
-  cr_page_set_id (CR_PAGE (self), "model");
   cr_page_set_title (CR_PAGE (self), _("Choose a Model"));
   cr_page_set_complete (CR_PAGE (self), FALSE);
   gtk_label_set_text (self->other_slots_label, other_slots);

@@ -118,6 +118,8 @@ cr_token_page_class_init (CrTokenPageClass *klass)
 
   object_class->dispose = cr_token_page_dispose;
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "token");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-token-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrTokenPage, allowlist_row);

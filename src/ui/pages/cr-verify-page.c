@@ -19,7 +19,7 @@ struct _CrVerifyPage
 {
   CrPage         parent_instance;
 
-  GtkStack      *view_stack;
+  GtkStack      *view_stack;   /* the template's top widget */
   GtkSpinner    *spinner;
   GtkLabel      *running_detail;
   GtkWidget     *cancel_button;
@@ -285,13 +285,19 @@ cr_verify_page_shown (CrPage *page)
   start_check (self);
 }
 
-/* Leaving the page (Back, a jump) stops the check. */
+/* Leaving the page (Back, a jump) stops the check without a word: the
+ * page slides away as it was, and shown() starts the check again. */
 static void
-cr_verify_page_unmap (GtkWidget *widget)
+cr_verify_page_hidden (CrPage *page)
 {
-  cancel_check (CR_VERIFY_PAGE (widget));
+  CrVerifyPage *self = CR_VERIFY_PAGE (page);
 
-  GTK_WIDGET_CLASS (cr_verify_page_parent_class)->unmap (widget);
+  if (self->cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", FALSE);
 }
 
 static void
@@ -316,8 +322,10 @@ cr_verify_page_class_init (CrVerifyPageClass *klass)
   CrPageClass *page_class = CR_PAGE_CLASS (klass);
 
   object_class->dispose = cr_verify_page_dispose;
-  widget_class->unmap = cr_verify_page_unmap;
   page_class->shown = cr_verify_page_shown;
+  page_class->hidden = cr_verify_page_hidden;
+
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "verify");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-verify-page.ui");

@@ -304,6 +304,8 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
   object_class->dispose = cr_welcome_page_dispose;
   page_class->shown = cr_welcome_page_shown;
 
+  cr_page_class_set_id (CR_PAGE_CLASS (klass), "welcome");
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWelcomePage, stored_box);
@@ -321,8 +323,6 @@ cr_welcome_page_class_init (CrWelcomePageClass *klass)
 static void
 cr_welcome_page_init (CrWelcomePage *self)
 {
-  /* The template's top widget is not bound: AdwBin unparents its own
-   * child, and gtk_widget_dispose_template() would do it a second time. */
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cr_page_set_title (CR_PAGE (self), _("Welcome"));
