@@ -1,5 +1,9 @@
 /* cr-setup-state.c: what the wizard knows, shared by every step
  *
+ * The settings are bound to properties (g_settings_bind), so a property
+ * set here is saved, and a setting changed elsewhere (another window,
+ * dconf-editor) shows up here. Nothing else in the app opens them.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -22,6 +26,8 @@ struct _CrSetupState
   gboolean      key_stored;
   gint64        last_check_time;
   gboolean      last_check_ok;
+  char         *cursor_version;  /* remembered after the last check */
+  GVariant     *cursor_facts;
 
   char         *key;        /* wiped with cr_key_free() */
   CrGateway    *gateway;    /* for base_url + key, made on demand */
@@ -30,8 +36,6 @@ struct _CrSetupState
   GPtrArray    *models;
   char         *cursor_config;   /* NULL: the usual places */
   GStrv         cursor_roots;
-  char         *cursor_version;  /* remembered after the last check */
-  GVariant     *cursor_facts;
   CrChatResult *chat_result;
 };
 
@@ -43,12 +47,157 @@ enum {
   PROP_BASE_URL,
   PROP_MODEL,
   PROP_TAB_ACKNOWLEDGED,
+  PROP_LAST_CHECK_TIME,
+  PROP_LAST_CHECK_OK,
+  PROP_CURSOR_VERSION,
+  PROP_CURSOR_FACTS,
   PROP_KEY_STORED,
   PROP_HAS_KEY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* --- the settings ----------------------------------------------------- */
+
+/* An empty string means "not chosen": GSettings then binds the schema's
+ * default instead (a mapping that refuses a stored value falls back to it). */
+static gboolean
+get_chosen_string (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  g_autofree char *text = g_variant_dup_string (variant, NULL);
+
+  if (*g_strstrip (text) == '\0')
+    return FALSE;
+
+  g_value_take_string (value, g_steal_pointer (&text));
+  return TRUE;
+}
+
+/* cursor-version: "" is "unknown", NULL here. */
+static gboolean
+get_string_or_null (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char *text = g_variant_get_string (variant, NULL);
+
+  g_value_set_string (value, *text != '\0' ? text : NULL);
+  return TRUE;
+}
+
+static GVariant *
+set_string_or_empty (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  const char *text = g_value_get_string (value);
+
+  return g_variant_new_string (text != NULL ? text : "");
+}
+
+/* cursor-facts: the variant itself, which GSettings has no mapping for. */
+static gboolean
+get_variant (GValue   *value,
+             GVariant *variant,
+             gpointer  user_data)
+{
+  g_value_set_variant (value, variant);
+  return TRUE;
+}
+
+static GVariant *
+set_variant (const GValue       *value,
+             const GVariantType *expected_type,
+             gpointer            user_data)
+{
+  GVariant *variant = g_value_get_variant (value);
+
+  return variant != NULL ? g_variant_ref (variant) : NULL;
+}
+
+/* Each key and the property of the same name. */
+static const struct {
+  const char              *key;
+  const char              *type;
+  GSettingsBindGetMapping  get;
+  GSettingsBindSetMapping  set;
+} bound_keys[] = {
+  { "profile", "s", get_chosen_string, set_string_or_empty },
+  { "base-url", "s", get_chosen_string, set_string_or_empty },
+  { "model", "s", get_chosen_string, set_string_or_empty },
+  { "tab-acknowledged", "b", NULL, NULL },
+  { "last-check-time", "x", NULL, NULL },
+  { "last-check-ok", "b", NULL, NULL },
+  { "cursor-version", "s", get_string_or_null, set_string_or_empty },
+  { "cursor-facts", CR_CURSOR_FACTS_TYPE, get_variant, set_variant },
+};
+
+/* An installed schema from another version of the app may lack a key, or
+ * have it with another type: binding it would abort. */
+static gboolean
+schema_fits (GSettingsSchema *schema)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = NULL;
+
+      if (!g_settings_schema_has_key (schema, bound_keys[i].key))
+        return FALSE;
+      key = g_settings_schema_get_key (schema, bound_keys[i].key);
+      if (!g_variant_type_equal (g_settings_schema_key_get_value_type (key),
+                                 G_VARIANT_TYPE (bound_keys[i].type)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bind_settings (CrSetupState *self,
+               GSettings    *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (!schema_fits (schema))
+    {
+      g_debug ("Settings schema %s is not the one this build knows; choices will not be remembered",
+               g_settings_schema_get_id (schema));
+      return;
+    }
+
+  self->settings = g_object_ref (settings);
+  for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    {
+      if (bound_keys[i].get == NULL)
+        g_settings_bind (settings, bound_keys[i].key, self, bound_keys[i].key,
+                         G_SETTINGS_BIND_DEFAULT);
+      else
+        g_settings_bind_with_mapping (settings, bound_keys[i].key, self, bound_keys[i].key,
+                                      G_SETTINGS_BIND_DEFAULT,
+                                      bound_keys[i].get, bound_keys[i].set, NULL, NULL);
+    }
+}
+
+static void
+unbind_settings (CrSetupState *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    g_settings_unbind (self, bound_keys[i].key);
+  g_clear_object (&self->settings);
+
+  /* What was written reaches the disk before the state goes: --check
+   * exits right after its run. */
+  g_settings_sync ();
+}
+
+/* --- the object ------------------------------------------------------- */
 
 static gboolean
 set_string (char       **field,
@@ -62,13 +211,16 @@ set_string (char       **field,
   return TRUE;
 }
 
-static void
-save_string (CrSetupState *self,
-             const char   *key,
-             const char   *value)
+static gboolean
+set_boolean (gboolean *field,
+             gboolean  value)
 {
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, key, value != NULL ? value : "");
+  value = !!value;
+  if (*field == value)
+    return FALSE;
+
+  *field = value;
+  return TRUE;
 }
 
 /* Results found with another key or base URL no longer hold. */
@@ -82,13 +234,50 @@ forget_connection (CrSetupState *self)
 }
 
 static void
+set_last_check (CrSetupState *self,
+                gint64        time,
+                gboolean      ok)
+{
+  if (self->last_check_time != time)
+    {
+      self->last_check_time = time;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK_TIME]);
+    }
+  if (set_boolean (&self->last_check_ok, ok))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK_OK]);
+}
+
+static void
+set_cursor_version (CrSetupState *self,
+                    const char   *version)
+{
+  if (version != NULL && *version == '\0')
+    version = NULL;
+  if (set_string (&self->cursor_version, version))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR_VERSION]);
+}
+
+static void
+set_cursor_facts (CrSetupState *self,
+                  GVariant     *facts)
+{
+  if (self->cursor_facts == facts ||
+      (self->cursor_facts != NULL && facts != NULL && g_variant_equal (self->cursor_facts, facts)))
+    return;
+
+  g_clear_pointer (&self->cursor_facts, g_variant_unref);
+  self->cursor_facts = facts != NULL ? g_variant_ref_sink (facts) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR_FACTS]);
+}
+
+static void
 cr_setup_state_dispose (GObject *object)
 {
   CrSetupState *self = CR_SETUP_STATE (object);
 
+  unbind_settings (self);
   forget_connection (self);
   g_clear_object (&self->checklist);
-  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cr_setup_state_parent_class)->dispose (object);
 }
@@ -132,6 +321,18 @@ cr_setup_state_get_property (GObject    *object,
     case PROP_TAB_ACKNOWLEDGED:
       g_value_set_boolean (value, self->tab_acknowledged);
       break;
+    case PROP_LAST_CHECK_TIME:
+      g_value_set_int64 (value, self->last_check_time);
+      break;
+    case PROP_LAST_CHECK_OK:
+      g_value_set_boolean (value, self->last_check_ok);
+      break;
+    case PROP_CURSOR_VERSION:
+      g_value_set_string (value, self->cursor_version);
+      break;
+    case PROP_CURSOR_FACTS:
+      g_value_set_variant (value, self->cursor_facts);
+      break;
     case PROP_KEY_STORED:
       g_value_set_boolean (value, self->key_stored);
       break;
@@ -165,6 +366,18 @@ cr_setup_state_set_property (GObject      *object,
     case PROP_TAB_ACKNOWLEDGED:
       cr_setup_state_set_tab_acknowledged (self, g_value_get_boolean (value));
       break;
+    case PROP_LAST_CHECK_TIME:
+      set_last_check (self, g_value_get_int64 (value), self->last_check_ok);
+      break;
+    case PROP_LAST_CHECK_OK:
+      set_last_check (self, self->last_check_time, g_value_get_boolean (value));
+      break;
+    case PROP_CURSOR_VERSION:
+      set_cursor_version (self, g_value_get_string (value));
+      break;
+    case PROP_CURSOR_FACTS:
+      set_cursor_facts (self, g_value_get_variant (value));
+      break;
     case PROP_KEY_STORED:
       cr_setup_state_set_key_stored (self, g_value_get_boolean (value));
       break;
@@ -192,6 +405,17 @@ cr_setup_state_class_init (CrSetupStateClass *klass)
     g_param_spec_string ("model", NULL, NULL, CR_DEFAULT_MODEL, flags);
   properties[PROP_TAB_ACKNOWLEDGED] =
     g_param_spec_boolean ("tab-acknowledged", NULL, NULL, FALSE, flags);
+  /* These four are written by cr_setup_state_record_check(); writable
+   * only so that GSettings can bind them. */
+  properties[PROP_LAST_CHECK_TIME] =
+    g_param_spec_int64 ("last-check-time", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_LAST_CHECK_OK] =
+    g_param_spec_boolean ("last-check-ok", NULL, NULL, FALSE, flags);
+  properties[PROP_CURSOR_VERSION] =
+    g_param_spec_string ("cursor-version", NULL, NULL, NULL, flags);
+  properties[PROP_CURSOR_FACTS] =
+    g_param_spec_variant ("cursor-facts", NULL, NULL, G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE),
+                          NULL, flags);
   properties[PROP_KEY_STORED] =
     g_param_spec_boolean ("key-stored", NULL, NULL, FALSE, flags);
   properties[PROP_HAS_KEY] =
@@ -208,18 +432,6 @@ cr_setup_state_init (CrSetupState *self)
   self->model = g_strdup (CR_DEFAULT_MODEL);
 }
 
-/* An empty string in GSettings means "not chosen": keep the default. */
-static void
-load_string (GSettings   *settings,
-             const char  *key,
-             char       **field)
-{
-  g_autofree char *value = g_settings_get_string (settings, key);
-
-  if (value != NULL && *value != '\0')
-    set_string (field, value);
-}
-
 CrSetupState *
 cr_setup_state_new (GSettings *settings)
 {
@@ -228,20 +440,30 @@ cr_setup_state_new (GSettings *settings)
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (CR_TYPE_SETUP_STATE, NULL);
-  if (settings == NULL)
-    return self;
-
-  self->settings = g_object_ref (settings);
-  load_string (settings, "profile", &self->profile);
-  load_string (settings, "base-url", &self->base_url);
-  load_string (settings, "model", &self->model);
-  self->tab_acknowledged = g_settings_get_boolean (settings, "tab-acknowledged");
-  self->last_check_time = g_settings_get_int64 (settings, "last-check-time");
-  self->last_check_ok = g_settings_get_boolean (settings, "last-check-ok");
-  load_string (settings, "cursor-version", &self->cursor_version);
-  self->cursor_facts = g_settings_get_value (settings, "cursor-facts");
+  if (settings != NULL)
+    bind_settings (self, settings);
 
   return self;
+}
+
+CrSetupState *
+cr_setup_state_new_persistent (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  /* g_settings_new() would abort without the schema. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("Schema %s is not installed; choices will not be remembered", APP_ID);
+      return cr_setup_state_new (NULL);
+    }
+
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return cr_setup_state_new (settings);
 }
 
 const char *
@@ -261,7 +483,6 @@ cr_setup_state_set_profile (CrSetupState *self,
   if (!set_string (&self->profile, profile))
     return;
 
-  save_string (self, "profile", profile);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 
@@ -283,7 +504,6 @@ cr_setup_state_set_base_url (CrSetupState *self,
     return;
 
   forget_connection (self);
-  save_string (self, "base-url", base_url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
 }
 
@@ -304,7 +524,6 @@ cr_setup_state_set_model (CrSetupState *self,
   if (!set_string (&self->model, model))
     return;
 
-  save_string (self, "model", model);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
 
@@ -322,14 +541,8 @@ cr_setup_state_set_tab_acknowledged (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  acknowledged = !!acknowledged;
-  if (self->tab_acknowledged == acknowledged)
-    return;
-
-  self->tab_acknowledged = acknowledged;
-  if (self->settings != NULL)
-    g_settings_set_boolean (self->settings, "tab-acknowledged", acknowledged);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAB_ACKNOWLEDGED]);
+  if (set_boolean (&self->tab_acknowledged, acknowledged))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAB_ACKNOWLEDGED]);
 }
 
 gboolean
@@ -346,12 +559,8 @@ cr_setup_state_set_key_stored (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  stored = !!stored;
-  if (self->key_stored == stored)
-    return;
-
-  self->key_stored = stored;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STORED]);
+  if (set_boolean (&self->key_stored, stored))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STORED]);
 }
 
 const char *
@@ -510,33 +719,26 @@ cr_setup_state_get_checklist (CrSetupState *self)
   return self->checklist;
 }
 
-/* A check that could not read Cursor's version or settings keeps what was
- * remembered before: not knowing now says nothing new about them. */
-static void
-remember_cursor (CrSetupState *self)
+void
+cr_setup_state_remember_cursor (CrSetupState *self)
 {
   CrCursorSnapshot *snapshot = NULL;
   g_autofree char *version = NULL;
   g_autoptr(GVariant) facts = NULL;
+
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
 
   if (self->checklist != NULL)
     snapshot = cr_checklist_get_cursor_snapshot (self->checklist);
   if (snapshot == NULL)
     return;
 
+  /* Not knowing now says nothing new about what was known before. */
   cr_cursor_history_to_remember (snapshot, &version, &facts);
   if (version != NULL)
-    {
-      set_string (&self->cursor_version, version);
-      save_string (self, "cursor-version", version);
-    }
+    set_cursor_version (self, version);
   if (facts != NULL)
-    {
-      g_clear_pointer (&self->cursor_facts, g_variant_unref);
-      self->cursor_facts = g_variant_ref (facts);
-      if (self->settings != NULL)
-        g_settings_set_value (self->settings, "cursor-facts", facts);
-    }
+    set_cursor_facts (self, facts);
 }
 
 void
@@ -545,15 +747,8 @@ cr_setup_state_record_check (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  self->last_check_time = g_get_real_time () / G_USEC_PER_SEC;
-  self->last_check_ok = !!ok;
-  remember_cursor (self);
-
-  if (self->settings == NULL)
-    return;
-
-  g_settings_set_int64 (self->settings, "last-check-time", self->last_check_time);
-  g_settings_set_boolean (self->settings, "last-check-ok", self->last_check_ok);
+  set_last_check (self, g_get_real_time () / G_USEC_PER_SEC, ok);
+  cr_setup_state_remember_cursor (self);
 }
 
 gint64
