@@ -43,7 +43,6 @@ typedef struct
   char         *key;          /* wiped by cli_free() */
   char         *masked;
   KeySource     key_source;
-  char         *stored_base_url;
   CrChecklist  *checklist;
   GHashTable   *printed;      /* CrCheckItem* already shown */
 } CrCli;

@@ -65,7 +65,6 @@ cli_free (CrCli *cli)
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_pointer (&cli->key, cr_key_free);
   g_clear_pointer (&cli->masked, g_free);
-  g_clear_pointer (&cli->stored_base_url, g_free);
   g_clear_pointer (&cli->profile, g_free);
   g_clear_pointer (&cli->base_url, g_free);
   g_clear_pointer (&cli->model, g_free);
@@ -272,8 +271,6 @@ cli_run (CrCli *cli)
   /* Copies: a setting changed elsewhere during the run changes the state. */
   if (cli->base_url != NULL)
     base_url = g_strdup (cli->base_url);
-  else if (cli->stored_base_url != NULL && *cli->stored_base_url != '\0')
-    base_url = g_strdup (cli->stored_base_url);
   else
     base_url = g_strdup (cr_setup_state_get_base_url (cli->state));
 

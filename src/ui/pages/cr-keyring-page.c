@@ -218,7 +218,6 @@ start_save (CrKeyringPage *self)
   gtk_stack_set_visible_child_name (self->status_stack, "saving");
 
   cr_keyring_store_async (cr_setup_state_get_profile (state),
-                          cr_setup_state_get_base_url (state),
                           cr_setup_state_get_key (state),
                           self->cancellable,
                           on_store_done,
