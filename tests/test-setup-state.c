@@ -244,6 +244,48 @@ test_gateway_follows_inputs (void)
   g_assert_nonnull (cr_setup_state_get_gateway (state));
 }
 
+/* One number says whether what a step verified still holds. */
+static void
+test_generation (void)
+{
+  g_autoptr(CrSetupState) state = cr_setup_state_new (NULL);
+  g_autoptr(GPtrArray) models = g_ptr_array_new ();
+  guint seen = cr_setup_state_get_generation (state);
+  guint notified = 0;
+
+  g_assert_cmpuint (seen, !=, 0);
+  g_signal_connect_swapped (state, "notify::generation", G_CALLBACK (count_cb), &notified);
+
+  /* What a step verifies with: each change is a new generation. */
+  cr_setup_state_set_key (state, DEMO_KEY);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_base_url (state, "http://127.0.0.1:9/v1");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_model (state, "claude-sonnet-4-6");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_profile (state, "work");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_key (state, NULL);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  g_assert_cmpuint (notified, ==, 5);
+  seen = cr_setup_state_get_generation (state);
+
+  /* The same values again, and what the steps found, change nothing. */
+  cr_setup_state_set_key (state, NULL);
+  cr_setup_state_set_base_url (state, "http://127.0.0.1:9/v1");
+  cr_setup_state_set_model (state, "claude-sonnet-4-6");
+  cr_setup_state_set_tab_acknowledged (state, TRUE);
+  cr_setup_state_set_key_stored (state, TRUE);
+  cr_setup_state_set_models (state, models);
+  cr_setup_state_record_check (state, TRUE);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), ==, seen);
+  g_assert_cmpuint (notified, ==, 5);
+}
+
 static void
 test_checklist_follows_state (void)
 {
@@ -270,6 +312,7 @@ main (int   argc,
   g_test_add_func ("/setup-state/settings-are-bound", test_settings_are_bound);
   g_test_add_func ("/setup-state/key-is-not-a-property", test_key_is_not_a_property);
   g_test_add_func ("/setup-state/gateway-follows-inputs", test_gateway_follows_inputs);
+  g_test_add_func ("/setup-state/generation", test_generation);
   g_test_add_func ("/setup-state/checklist-follows-state", test_checklist_follows_state);
 
   return g_test_run ();

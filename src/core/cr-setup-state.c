@@ -30,6 +30,7 @@ struct _CrSetupState
   GVariant     *cursor_facts;
 
   char         *key;        /* wiped with cr_key_free() */
+  guint         generation; /* of key, base URL, model and profile */
   CrGateway    *gateway;    /* for base_url + key, made on demand */
   gboolean      installed;  /* the gateway came from set_gateway() */
   CrChecklist  *checklist;
@@ -53,6 +54,7 @@ enum {
   PROP_CURSOR_FACTS,
   PROP_KEY_STORED,
   PROP_HAS_KEY,
+  PROP_GENERATION,
   N_PROPS
 };
 
@@ -223,6 +225,17 @@ set_boolean (gboolean *field,
   return TRUE;
 }
 
+/* What a step verified with the old key, base URL, model or profile no
+ * longer holds: the steps compare generations to know. */
+static void
+next_generation (CrSetupState *self)
+{
+  /* Never 0 again, even after wrapping around. */
+  if (++self->generation == 0)
+    self->generation = 1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATION]);
+}
+
 /* Results found with another key or base URL no longer hold. */
 static void
 forget_connection (CrSetupState *self)
@@ -339,6 +352,9 @@ cr_setup_state_get_property (GObject    *object,
     case PROP_HAS_KEY:
       g_value_set_boolean (value, cr_setup_state_get_has_key (self));
       break;
+    case PROP_GENERATION:
+      g_value_set_uint (value, self->generation);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -421,6 +437,9 @@ cr_setup_state_class_init (CrSetupStateClass *klass)
   properties[PROP_HAS_KEY] =
     g_param_spec_boolean ("has-key", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GENERATION] =
+    g_param_spec_uint ("generation", NULL, NULL, 1, G_MAXUINT, 1,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -430,6 +449,7 @@ cr_setup_state_init (CrSetupState *self)
   self->profile = g_strdup (CR_KEYRING_DEFAULT_PROFILE);
   self->base_url = g_strdup (CR_DEFAULT_BASE_URL);
   self->model = g_strdup (CR_DEFAULT_MODEL);
+  self->generation = 1;
 }
 
 CrSetupState *
@@ -484,6 +504,7 @@ cr_setup_state_set_profile (CrSetupState *self,
     return;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  next_generation (self);
 }
 
 const char *
@@ -505,6 +526,7 @@ cr_setup_state_set_base_url (CrSetupState *self,
 
   forget_connection (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  next_generation (self);
 }
 
 const char *
@@ -525,6 +547,7 @@ cr_setup_state_set_model (CrSetupState *self,
     return;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  next_generation (self);
 }
 
 gboolean
@@ -591,6 +614,15 @@ cr_setup_state_set_key (CrSetupState *self,
 
   if (had_key != (self->key != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_KEY]);
+  next_generation (self);
+}
+
+guint
+cr_setup_state_get_generation (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), 0);
+
+  return self->generation;
 }
 
 gboolean

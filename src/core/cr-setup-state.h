@@ -33,7 +33,8 @@ CrSetupState  *cr_setup_state_new               (GSettings     *settings);
  * "model", "tab-acknowledged", "last-check-time", "last-check-ok",
  * "cursor-version", "cursor-facts". An empty profile, base URL or model in
  * the settings means "not chosen": the default applies. Not saved:
- * "key-stored" (a key for the profile is in the keyring) and "has-key". */
+ * "key-stored" (a key for the profile is in the keyring), "has-key" and
+ * "generation". */
 const char    *cr_setup_state_get_profile       (CrSetupState  *self);
 void           cr_setup_state_set_profile       (CrSetupState  *self,
                                                  const char    *profile);
@@ -56,6 +57,12 @@ const char    *cr_setup_state_get_key           (CrSetupState  *self);
 void           cr_setup_state_set_key           (CrSetupState  *self,
                                                  const char    *key);
 gboolean       cr_setup_state_get_has_key       (CrSetupState  *self);
+
+/* Goes up whenever the key, base URL, model or profile change. A step
+ * remembers the generation it verified (or saved) and compares it with
+ * this one to know whether its answer still holds. Never 0, so 0 can mean
+ * "nothing verified yet". */
+guint          cr_setup_state_get_generation    (CrSetupState  *self);
 
 /* A gateway client for the current base URL and key (made anew when either
  * changes; never NULL). Tests may install one with a test CA or short
