@@ -619,14 +619,13 @@ on_stored (GObject      *source,
 static void
 keyring_do (gboolean    store,
             const char *profile,
-            const char *base_url,
             const char *key)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   if (store)
-    cr_keyring_store_async (profile, base_url, key, NULL, on_stored, &result);
+    cr_keyring_store_async (profile, key, NULL, on_stored, &result);
   else
     cr_keyring_clear_async (profile, NULL, on_stored, &result);
   while (result == NULL)
@@ -639,7 +638,8 @@ keyring_do (gboolean    store,
   g_assert_no_error (error);
 }
 
-/* The key and its base URL come from the keyring, by profile. */
+/* The key comes from the keyring, by profile; the base URL from the
+ * settings, as the wizard saved it. */
 static void
 test_keyring_key (Fixture       *f,
                   gconstpointer  data)
@@ -648,9 +648,14 @@ test_keyring_key (Fixture       *f,
   const char *secrets[] = { CR_TEST_TOKEN_GOOD, NULL };
   g_autofree char *header = NULL;
   g_autofree char *masked = cr_key_mask (CR_TEST_TOKEN_GOOD);
+  g_autofree char *keyfile = NULL;
   Run run = { 0 };
 
-  keyring_do (TRUE, "cli-keyring", cr_test_gateway_get_base_url (f->server), CR_TEST_TOKEN_GOOD);
+  keyring_do (TRUE, "cli-keyring", CR_TEST_TOKEN_GOOD);
+  keyfile = g_strdup_printf ("[com/crazyrouter/SetupAssistant]\n"
+                             "base-url='%s'\n",
+                             cr_test_gateway_get_base_url (f->server));
+  run.keyfile = keyfile;
 
   run_cli (f, &run, args, secrets);
   g_assert_cmpint (run.status, ==, CR_CLI_EXIT_OK);
@@ -663,7 +668,7 @@ test_keyring_key (Fixture       *f,
   /* Another profile has no key: the stored one is not used for it. */
   {
     const char *other[] = { "--profile", "cli-other", NULL };
-    Run none = { 0 };
+    Run none = { .keyfile = keyfile };
 
     run_cli (f, &none, other, secrets);
     g_assert_cmpint (none.status, ==, CR_CLI_EXIT_USAGE);
@@ -671,7 +676,7 @@ test_keyring_key (Fixture       *f,
     run_clear (&none);
   }
 
-  keyring_do (FALSE, "cli-keyring", NULL, NULL);
+  keyring_do (FALSE, "cli-keyring", NULL);
 }
 
 static void

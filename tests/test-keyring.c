@@ -23,7 +23,8 @@
 #define URL_MIRROR   "https://mirror.example.test/v1"
 
 /* The same schema as the app's, written out again: it is the contract that
- * Seahorse and older versions of the app see. */
+ * Seahorse and older versions of the app see. The app writes "profile"
+ * only; items of earlier versions also carry "base-url". */
 static const SecretSchema test_schema = {
   "com.crazyrouter.SetupAssistant", SECRET_SCHEMA_NONE,
   {
@@ -53,27 +54,25 @@ await_result (GAsyncResult **slot)
 
 static gboolean
 store (const char    *profile,
-       const char    *base_url,
        const char    *key,
        GCancellable  *cancellable,
        GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cr_keyring_store_async (profile, base_url, key, cancellable, on_result, &result);
+  cr_keyring_store_async (profile, key, cancellable, on_result, &result);
   return cr_keyring_store_finish (await_result (&result), error);
 }
 
 static char *
 lookup (const char    *profile,
-        char         **base_url,
         GCancellable  *cancellable,
         GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
   cr_keyring_lookup_async (profile, cancellable, on_result, &result);
-  return cr_keyring_lookup_finish (await_result (&result), base_url, error);
+  return cr_keyring_lookup_finish (await_result (&result), error);
 }
 
 static gboolean
@@ -99,37 +98,73 @@ clear (const char    *profile,
 
 static void
 assert_lookup (const char *profile,
-               const char *key,
-               const char *base_url)
+               const char *key)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *found_url = NULL;
   char *found;
 
-  found = lookup (profile, &found_url, NULL, &error);
+  found = lookup (profile, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, key);
-  g_assert_cmpstr (found_url, ==, base_url);
   cr_key_free (found);
 }
 
 /* Items of @profile as the Secret Service itself sees them. */
-static guint
-count_items (const char *profile)
+static GList *
+list_items (const char *profile)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) attributes = NULL;
   GList *items;
-  guint n;
 
   attributes = secret_attributes_build (&test_schema, "profile", profile, NULL);
   items = secret_service_search_sync (NULL, &test_schema, attributes,
                                       SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
-  n = g_list_length (items);
-  g_list_free_full (items, g_object_unref);
 
+  return items;
+}
+
+static guint
+count_items (const char *profile)
+{
+  GList *items = list_items (profile);
+  guint n = g_list_length (items);
+
+  g_list_free_full (items, g_object_unref);
   return n;
+}
+
+/* The profile's one item carries the profile and nothing of ours besides:
+ * the base URL is a setting. */
+static void
+assert_only_profile (const char *profile)
+{
+  GList *items = list_items (profile);
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  attributes = secret_item_get_attributes (items->data);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "profile"), ==, profile);
+  g_assert_false (g_hash_table_contains (attributes, "base-url"));
+  g_list_free_full (items, g_object_unref);
+}
+
+/* What an earlier version of the app stored: the key with its base URL. */
+static void
+store_legacy (const char *profile,
+              const char *base_url,
+              const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = secret_password_store_sync (&test_schema, SECRET_COLLECTION_DEFAULT,
+                                   "Crazyrouter key for Cursor (earlier version)", key,
+                                   NULL, &error,
+                                   "profile", profile, "base-url", base_url, NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 /* If this fails, the other tests say nothing about the app: the wrapper
@@ -155,24 +190,16 @@ test_round_trip (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  g_autofree char *base_url = NULL;
   char *key;
 
-  ok = store ("round-trip", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("round-trip", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("round-trip"), ==, 1);
+  assert_only_profile ("round-trip");
   g_assert_true (has_key ("round-trip", &error));
   g_assert_no_error (error);
 
-  key = lookup ("round-trip", &base_url, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
-  g_assert_cmpstr (base_url, ==, URL_OFFICIAL);
-  cr_key_free (key);
-
-  /* base_url is optional */
-  key = lookup ("round-trip", NULL, NULL, &error);
+  key = lookup ("round-trip", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
   cr_key_free (key);
@@ -184,35 +211,9 @@ test_round_trip (void)
   g_assert_false (has_key ("round-trip", &error));
   g_assert_no_error (error);
 
-  g_clear_pointer (&base_url, g_free);
-  key = lookup ("round-trip", &base_url, NULL, &error);
+  key = lookup ("round-trip", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (key);
-  g_assert_null (base_url);
-}
-
-/* The base URL is optional: without one, lookup reports none. */
-static void
-test_no_base_url (void)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-  g_autofree char *base_url = NULL;
-  char *key;
-
-  ok = store ("no-base-url", NULL, CR_TEST_TOKEN_WIDE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-
-  key = lookup ("no-base-url", &base_url, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_WIDE);
-  g_assert_null (base_url);
-  cr_key_free (key);
-
-  ok = clear ("no-base-url", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
 }
 
 static void
@@ -220,31 +221,20 @@ test_profile_isolation (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  g_autofree char *url_cursor = NULL;
-  g_autofree char *url_ci = NULL;
   char *key;
 
-  ok = store ("iso-cursor", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("iso-cursor", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  ok = store ("iso-ci", URL_MIRROR, CR_TEST_TOKEN_NARROW, NULL, &error);
+  ok = store ("iso-ci", CR_TEST_TOKEN_NARROW, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
 
-  key = lookup ("iso-cursor", &url_cursor, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
-  g_assert_cmpstr (url_cursor, ==, URL_OFFICIAL);
-  cr_key_free (key);
-
-  key = lookup ("iso-ci", &url_ci, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_NARROW);
-  g_assert_cmpstr (url_ci, ==, URL_MIRROR);
-  cr_key_free (key);
+  assert_lookup ("iso-cursor", CR_TEST_TOKEN_GOOD);
+  assert_lookup ("iso-ci", CR_TEST_TOKEN_NARROW);
 
   /* A prefix of a profile is another profile. */
-  key = lookup ("iso", NULL, NULL, &error);
+  key = lookup ("iso", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (key);
 
@@ -253,11 +243,7 @@ test_profile_isolation (void)
   g_assert_true (ok);
   g_assert_cmpuint (count_items ("iso-cursor"), ==, 0);
   g_assert_cmpuint (count_items ("iso-ci"), ==, 1);
-
-  key = lookup ("iso-ci", NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_NARROW);
-  cr_key_free (key);
+  assert_lookup ("iso-ci", CR_TEST_TOKEN_NARROW);
 
   ok = clear ("iso-ci", NULL, &error);
   g_assert_no_error (error);
@@ -269,40 +255,15 @@ test_replace_keeps_one (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  g_autofree char *base_url = NULL;
-  char *key;
 
-  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("replace", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_NARROW, NULL, &error);
+  ok = store ("replace", CR_TEST_TOKEN_NARROW, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("replace"), ==, 1);
-
-  /* Another base URL is still the same profile: one key, the newest. */
-  ok = store ("replace", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_cmpuint (count_items ("replace"), ==, 1);
-
-  key = lookup ("replace", &base_url, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (key, ==, CR_TEST_TOKEN_WIDE);
-  g_assert_cmpstr (base_url, ==, URL_MIRROR);
-  cr_key_free (key);
-
-  /* Dropping the base URL also replaces, and so does giving one again. */
-  ok = store ("replace", NULL, CR_TEST_TOKEN_GOOD, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_cmpuint (count_items ("replace"), ==, 1);
-
-  ok = store ("replace", URL_OFFICIAL, CR_TEST_TOKEN_NARROW, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_cmpuint (count_items ("replace"), ==, 1);
-  assert_lookup ("replace", CR_TEST_TOKEN_NARROW, URL_OFFICIAL);
+  assert_only_profile ("replace");
+  assert_lookup ("replace", CR_TEST_TOKEN_NARROW);
 
   ok = clear ("replace", NULL, &error);
   g_assert_no_error (error);
@@ -310,37 +271,42 @@ test_replace_keeps_one (void)
   g_assert_cmpuint (count_items ("replace"), ==, 0);
 }
 
-/* An item of our schema without base-url was not written by this app (it
- * always sets one): storing leaves it alone instead of tripping over it,
- * and clearing the profile still removes it. */
+/* An item of an earlier version, with the base URL as an attribute: read
+ * like any other (the attribute means nothing now), and replaced by the
+ * next store, however many base URLs it was stored for. */
 static void
-test_store_beside_unlabelled (void)
+test_legacy_item (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  ok = secret_password_store_sync (&test_schema, SECRET_COLLECTION_DEFAULT, "other",
-                                   CR_TEST_TOKEN_WIDE, NULL, &error,
-                                   "profile", "unlabelled", NULL);
+  store_legacy ("legacy", URL_OFFICIAL, CR_TEST_TOKEN_WIDE);
+  g_assert_true (has_key ("legacy", &error));
   g_assert_no_error (error);
-  g_assert_true (ok);
+  assert_lookup ("legacy", CR_TEST_TOKEN_WIDE);
 
-  ok = store ("unlabelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("legacy", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("unlabelled"), ==, 2);
+  assert_only_profile ("legacy");
+  assert_lookup ("legacy", CR_TEST_TOKEN_GOOD);
 
-  /* Replacing our key checks that it is gone: the other item is no sign
-   * of a locked one. */
-  ok = store ("unlabelled", URL_MIRROR, CR_TEST_TOKEN_NARROW, NULL, &error);
+  store_legacy ("legacy", URL_OFFICIAL, CR_TEST_TOKEN_WIDE);
+  store_legacy ("legacy", URL_MIRROR, CR_TEST_TOKEN_WIDE);
+  store_legacy ("legacy", "", CR_TEST_TOKEN_WIDE);
+  g_assert_cmpuint (count_items ("legacy"), ==, 4);
+  ok = store ("legacy", CR_TEST_TOKEN_NARROW, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("unlabelled"), ==, 2);
+  assert_only_profile ("legacy");
+  assert_lookup ("legacy", CR_TEST_TOKEN_NARROW);
 
-  ok = clear ("unlabelled", NULL, &error);
+  /* Clearing takes legacy items too. */
+  store_legacy ("legacy", URL_MIRROR, CR_TEST_TOKEN_WIDE);
+  ok = clear ("legacy", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  g_assert_cmpuint (count_items ("unlabelled"), ==, 0);
+  g_assert_cmpuint (count_items ("legacy"), ==, 0);
 }
 
 static void
@@ -348,14 +314,11 @@ test_missing (void)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  g_autofree char *stale = g_strdup ("stale");
-  g_autofree char *base_url = stale;  /* an out argument: overwritten, not freed */
   char *key;
 
-  key = lookup ("never-stored", &base_url, NULL, &error);
+  key = lookup ("never-stored", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (key);
-  g_assert_null (base_url);
 
   g_assert_false (has_key ("never-stored", &error));
   g_assert_no_error (error);
@@ -374,7 +337,7 @@ test_label (void)
   g_autofree char *label = NULL;
   GList *items;
 
-  ok = store ("labelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("labelled", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
 
@@ -401,12 +364,12 @@ test_cancelled_before (void)
 
   g_cancellable_cancel (cancellable);
 
-  key = lookup ("cancelled", NULL, cancellable, &error);
+  key = lookup ("cancelled", cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (key);
   g_clear_error (&error);
 
-  g_assert_false (store ("cancelled", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, cancellable, &error));
+  g_assert_false (store ("cancelled", CR_TEST_TOKEN_GOOD, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
@@ -424,7 +387,7 @@ test_cancelled_in_flight (void)
   gboolean ok;
   char *key;
 
-  ok = store ("in-flight", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("in-flight", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
 
@@ -442,13 +405,13 @@ test_cancelled_in_flight (void)
         break;  /* finished before this many steps: nothing left to cancel */
 
       g_cancellable_cancel (cancellable);
-      key = cr_keyring_lookup_finish (await_result (&result), NULL, &error);
+      key = cr_keyring_lookup_finish (await_result (&result), &error);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_null (key);
       g_clear_error (&error);
     }
 
-  key = lookup ("in-flight", NULL, NULL, &error);
+  key = lookup ("in-flight", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
   cr_key_free (key);
@@ -533,7 +496,7 @@ test_locked (void)
       return;
     }
 
-  ok = store ("locked", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("locked", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
 
@@ -548,13 +511,13 @@ test_locked (void)
   g_assert_no_error (error);
   g_assert_true (secret_collection_get_locked (collection));
 
-  key = lookup ("locked", NULL, NULL, &error);
+  key = lookup ("locked", NULL, &error);
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
   g_assert_nonnull (strstr (error->message, "Unlock"));
   g_assert_null (key);
   g_clear_error (&error);
 
-  ok = store ("locked", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
+  ok = store ("locked", CR_TEST_TOKEN_WIDE, NULL, &error);
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_LOCKED);
   g_assert_false (ok);
   g_clear_error (&error);
@@ -568,7 +531,7 @@ test_locked (void)
 
   unlock_default (collection);
 
-  key = lookup ("locked", NULL, NULL, &error);
+  key = lookup ("locked", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, CR_TEST_TOKEN_GOOD);
   cr_key_free (key);
@@ -586,14 +549,13 @@ assert_no_service (void)
   g_autoptr(GError) error = NULL;
   char *key;
 
-  key = lookup (CR_KEYRING_DEFAULT_PROFILE, NULL, NULL, &error);
+  key = lookup (CR_KEYRING_DEFAULT_PROFILE, NULL, &error);
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
   g_assert_nonnull (strstr (error->message, "gnome-keyring"));
   g_assert_null (key);
   g_clear_error (&error);
 
-  g_assert_false (store (CR_KEYRING_DEFAULT_PROFILE, URL_OFFICIAL, CR_TEST_TOKEN_GOOD,
-                         NULL, &error));
+  g_assert_false (store (CR_KEYRING_DEFAULT_PROFILE, CR_TEST_TOKEN_GOOD, NULL, &error));
   g_assert_error (error, CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE);
   g_assert_null (strstr (error->message, CR_TEST_TOKEN_GOOD));
   g_clear_error (&error);
@@ -775,12 +737,12 @@ test_file_backend (void)
 
   g_assert_false (has_key ("sandboxed", &error));
   g_assert_no_error (error);
-  ok = store ("sandboxed", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
+  ok = store ("sandboxed", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_true (has_key ("sandboxed", &error));
   g_assert_no_error (error);
-  assert_lookup ("sandboxed", CR_TEST_TOKEN_GOOD, URL_OFFICIAL);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_GOOD);
 
   /* The keyring file exists and does not hold the key in the clear. */
   g_file_get_contents (path, &contents, &length, &error);
@@ -788,29 +750,28 @@ test_file_backend (void)
   g_assert_cmpuint (length, >, 0);
   g_assert_null (g_strstr_len (contents, length, CR_TEST_TOKEN_GOOD));
 
-  /* Replacing works the same: one key per profile, whatever the URL. */
-  ok = store ("sandboxed", URL_MIRROR, CR_TEST_TOKEN_WIDE, NULL, &error);
+  /* Replacing works the same: one key per profile. */
+  ok = store ("sandboxed", CR_TEST_TOKEN_WIDE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
-  assert_lookup ("sandboxed", CR_TEST_TOKEN_WIDE, URL_MIRROR);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_WIDE);
 
-  ok = store ("sandboxed", NULL, CR_TEST_TOKEN_NARROW, NULL, &error);
+  /* So does replacing an earlier version's items, base-url and all. */
+  store_legacy ("sandboxed", URL_MIRROR, CR_TEST_TOKEN_NARROW);
+  store_legacy ("sandboxed", "", CR_TEST_TOKEN_NARROW);
+  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 3);
+  ok = store ("sandboxed", CR_TEST_TOKEN_GOOD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
-  assert_lookup ("sandboxed", CR_TEST_TOKEN_NARROW, NULL);
-
-  ok = store ("sandboxed", URL_OFFICIAL, CR_TEST_TOKEN_GOOD, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 1);
+  assert_lookup ("sandboxed", CR_TEST_TOKEN_GOOD);
 
   ok = clear ("sandboxed", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_cmpuint (count_backend_items ("sandboxed"), ==, 0);
-  assert_lookup ("sandboxed", NULL, NULL);
+  assert_lookup ("sandboxed", NULL);
 
   ok = clear ("sandboxed", NULL, &error);
   g_assert_no_error (error);
@@ -828,10 +789,9 @@ main (int   argc,
 
   g_test_add_func ("/keyring/wrapper", test_wrapper_keyring);
   g_test_add_func ("/keyring/round-trip", test_round_trip);
-  g_test_add_func ("/keyring/no-base-url", test_no_base_url);
   g_test_add_func ("/keyring/profile-isolation", test_profile_isolation);
   g_test_add_func ("/keyring/replace-keeps-one", test_replace_keeps_one);
-  g_test_add_func ("/keyring/store-beside-unlabelled", test_store_beside_unlabelled);
+  g_test_add_func ("/keyring/legacy-item", test_legacy_item);
   g_test_add_func ("/keyring/missing", test_missing);
   g_test_add_func ("/keyring/label", test_label);
   g_test_add_func ("/keyring/cancelled/before", test_cancelled_before);

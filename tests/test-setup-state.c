@@ -100,6 +100,46 @@ test_settings_round_trip (void)
   g_settings_reset (settings, "last-check-time");
 }
 
+/* Bound, not copied: a change made elsewhere (another window, the CLI,
+ * dconf-editor) shows up in the state; an empty string is "not chosen". */
+static void
+test_settings_are_bound (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(CrSetupState) state = cr_setup_state_new (settings);
+  g_autoptr(GVariant) facts = NULL;
+  guint notified = 0;
+
+  g_assert_null (cr_setup_state_get_cursor_version (state));
+  g_assert_nonnull (cr_setup_state_get_cursor_facts (state));
+
+  g_signal_connect_swapped (state, "notify::model", G_CALLBACK (count_cb), &notified);
+  g_settings_set_string (settings, "model", "claude-sonnet-4-6");
+  while (notified == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (cr_setup_state_get_model (state), ==, "claude-sonnet-4-6");
+
+  g_settings_set_string (settings, "base-url", "  ");
+  g_settings_set_string (settings, "cursor-version", "1.5.0");
+  facts = g_variant_ref_sink (g_variant_new_parsed ("{'models': <['gpt-5.4']>}"));
+  g_settings_set_value (settings, "cursor-facts", facts);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (cr_setup_state_get_base_url (state), ==, CR_DEFAULT_BASE_URL);
+  g_assert_cmpstr (cr_setup_state_get_cursor_version (state), ==, "1.5.0");
+  g_assert_true (g_variant_equal (cr_setup_state_get_cursor_facts (state), facts));
+
+  /* And the other way round, with the key's own name. */
+  g_object_set (state, "tab-acknowledged", TRUE, NULL);
+  g_assert_true (g_settings_get_boolean (settings, "tab-acknowledged"));
+
+  g_settings_reset (settings, "model");
+  g_settings_reset (settings, "base-url");
+  g_settings_reset (settings, "cursor-version");
+  g_settings_reset (settings, "cursor-facts");
+  g_settings_reset (settings, "tab-acknowledged");
+}
+
 static void
 set_other_key (gpointer state)
 {
@@ -204,6 +244,48 @@ test_gateway_follows_inputs (void)
   g_assert_nonnull (cr_setup_state_get_gateway (state));
 }
 
+/* One number says whether what a step verified still holds. */
+static void
+test_generation (void)
+{
+  g_autoptr(CrSetupState) state = cr_setup_state_new (NULL);
+  g_autoptr(GPtrArray) models = g_ptr_array_new ();
+  guint seen = cr_setup_state_get_generation (state);
+  guint notified = 0;
+
+  g_assert_cmpuint (seen, !=, 0);
+  g_signal_connect_swapped (state, "notify::generation", G_CALLBACK (count_cb), &notified);
+
+  /* What a step verifies with: each change is a new generation. */
+  cr_setup_state_set_key (state, DEMO_KEY);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_base_url (state, "http://127.0.0.1:9/v1");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_model (state, "claude-sonnet-4-6");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_profile (state, "work");
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  seen = cr_setup_state_get_generation (state);
+  cr_setup_state_set_key (state, NULL);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), >, seen);
+  g_assert_cmpuint (notified, ==, 5);
+  seen = cr_setup_state_get_generation (state);
+
+  /* The same values again, and what the steps found, change nothing. */
+  cr_setup_state_set_key (state, NULL);
+  cr_setup_state_set_base_url (state, "http://127.0.0.1:9/v1");
+  cr_setup_state_set_model (state, "claude-sonnet-4-6");
+  cr_setup_state_set_tab_acknowledged (state, TRUE);
+  cr_setup_state_set_key_stored (state, TRUE);
+  cr_setup_state_set_models (state, models);
+  cr_setup_state_record_check (state, TRUE);
+  g_assert_cmpuint (cr_setup_state_get_generation (state), ==, seen);
+  g_assert_cmpuint (notified, ==, 5);
+}
+
 static void
 test_checklist_follows_state (void)
 {
@@ -227,8 +309,10 @@ main (int   argc,
 
   g_test_add_func ("/setup-state/defaults", test_defaults);
   g_test_add_func ("/setup-state/settings-round-trip", test_settings_round_trip);
+  g_test_add_func ("/setup-state/settings-are-bound", test_settings_are_bound);
   g_test_add_func ("/setup-state/key-is-not-a-property", test_key_is_not_a_property);
   g_test_add_func ("/setup-state/gateway-follows-inputs", test_gateway_follows_inputs);
+  g_test_add_func ("/setup-state/generation", test_generation);
   g_test_add_func ("/setup-state/checklist-follows-state", test_checklist_follows_state);
 
   return g_test_run ();

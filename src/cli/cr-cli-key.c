@@ -145,7 +145,7 @@ _cr_cli_find_key (CrCli *cli)
   cli->key_source = KEY_FROM_KEYRING;
   _cr_cli_catch_sigint (cli);
   cr_keyring_lookup_async (cli->profile, cli->cancellable, _cr_cli_on_async_done, cli);
-  cli->key = cr_keyring_lookup_finish (_cr_cli_wait (cli), &cli->stored_base_url, &error);
+  cli->key = cr_keyring_lookup_finish (_cr_cli_wait (cli), &error);
   if (cli->key != NULL)
     return TRUE;
 

@@ -1,9 +1,8 @@
-/* cr-cli-options.c: the command line, and the settings --check reads
+/* cr-cli-options.c: the command line --check reads
  *
  * The options are declared and checked here (GApplication parses them,
- * see cr-application.c); the saved base URL, model and what was
- * remembered about Cursor come from GSettings, when it may be used.
- * Part of the terminal front end (see cr-cli.c).
+ * see cr-application.c); the saved choices they override come from
+ * CrSetupState (see cr-cli.c). Part of the terminal front end.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -140,10 +139,9 @@ _cr_cli_parse (CrCli         *cli,
   return TRUE;
 }
 
-/* --- settings --------------------------------------------------------- */
+/* --- the session bus --------------------------------------------------- */
 
-/* With the key on stdin the run must not need a session bus; GSettings
- * (dconf) may only be read when one is already there to be found. */
+/* Whether a session bus is there to be found, without connecting to it. */
 gboolean
 _cr_cli_session_bus_known (void)
 {
@@ -155,103 +153,4 @@ _cr_cli_session_bus_known (void)
 
   socket = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
   return g_file_test (socket, G_FILE_TEST_EXISTS);
-}
-
-/* NULL when the schema is not installed (a build run from its tree): then
- * the defaults apply, instead of g_settings_new() aborting. */
-GSettings *
-_cr_cli_settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source == NULL)
-    return NULL;
-
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
-static gboolean
-settings_has (GSettings          *settings,
-              const char         *name,
-              const GVariantType *type)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaKey) key = NULL;
-
-  if (settings == NULL)
-    return FALSE;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  if (!g_settings_schema_has_key (schema, name))
-    return FALSE;
-
-  key = g_settings_schema_get_key (schema, name);
-  return g_variant_type_equal (g_settings_schema_key_get_value_type (key), type);
-}
-
-/* The saved string, or NULL when there is none. */
-char *
-_cr_cli_settings_string (GSettings  *settings,
-                         const char *name)
-{
-  g_autofree char *value = NULL;
-
-  if (!settings_has (settings, name, G_VARIANT_TYPE_STRING))
-    return NULL;
-
-  value = g_settings_get_string (settings, name);
-  if (*g_strstrip (value) == '\0')
-    return NULL;
-
-  return g_steal_pointer (&value);
-}
-
-gboolean
-_cr_cli_settings_boolean (GSettings  *settings,
-                          const char *name)
-{
-  if (!settings_has (settings, name, G_VARIANT_TYPE_BOOLEAN))
-    return FALSE;
-
-  return g_settings_get_boolean (settings, name);
-}
-
-/* What the last check remembered about Cursor, if the schema has it. */
-void
-_cr_cli_settings_cursor_previous (GSettings   *settings,
-                                  CrChecklist *checklist)
-{
-  g_autofree char *version = _cr_cli_settings_string (settings, "cursor-version");
-  g_autoptr(GVariant) facts = NULL;
-
-  if (settings_has (settings, "cursor-facts", G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE)))
-    facts = g_settings_get_value (settings, "cursor-facts");
-
-  cr_checklist_set_cursor_previous (checklist, version, facts);
-}
-
-/* Remembers what this run read, for the next run to compare with. */
-void
-_cr_cli_settings_cursor_remember (GSettings   *settings,
-                                  CrChecklist *checklist)
-{
-  CrCursorSnapshot *snapshot = cr_checklist_get_cursor_snapshot (checklist);
-  g_autofree char *version = NULL;
-  g_autoptr(GVariant) facts = NULL;
-
-  if (snapshot == NULL)
-    return;
-
-  cr_cursor_history_to_remember (snapshot, &version, &facts);
-  if (version != NULL && settings_has (settings, "cursor-version", G_VARIANT_TYPE_STRING))
-    g_settings_set_string (settings, "cursor-version", version);
-  if (facts != NULL && settings_has (settings, "cursor-facts", G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE)))
-    g_settings_set_value (settings, "cursor-facts", facts);
-  if (settings != NULL)
-    g_settings_sync ();
 }

@@ -10,6 +10,7 @@
 
 #include "cr-checklist.h"
 #include "cr-cli.h"
+#include "cr-setup-state.h"
 
 G_BEGIN_DECLS
 
@@ -38,11 +39,10 @@ typedef struct
   GAsyncResult *result;
   guint         sigint_id;
   gboolean      color;
-  GSettings    *settings;
+  CrSetupState *state;        /* the saved choices; not saved to by a run */
   char         *key;          /* wiped by cli_free() */
   char         *masked;
   KeySource     key_source;
-  char         *stored_base_url;
   CrChecklist  *checklist;
   GHashTable   *printed;      /* CrCheckItem* already shown */
 } CrCli;
@@ -59,15 +59,6 @@ gboolean      _cr_cli_parse                    (CrCli        *cli,
                                                 GVariantDict *options,
                                                 GError      **error);
 gboolean      _cr_cli_session_bus_known        (void);
-GSettings    *_cr_cli_settings_new             (void);
-char         *_cr_cli_settings_string          (GSettings    *settings,
-                                                const char   *name);
-gboolean      _cr_cli_settings_boolean         (GSettings    *settings,
-                                                const char   *name);
-void          _cr_cli_settings_cursor_previous (GSettings    *settings,
-                                                CrChecklist  *checklist);
-void          _cr_cli_settings_cursor_remember (GSettings    *settings,
-                                                CrChecklist  *checklist);
 
 /* cr-cli-key.c */
 gboolean      _cr_cli_find_key                 (CrCli        *cli);

@@ -11,7 +11,8 @@
  *
  * Cursor's own settings are checked too (read-only), and shown after the
  * gateway's items under their own heading. What was read is remembered in
- * GSettings ("cursor-version", "cursor-facts": nothing secret), so the next
+ * the settings ("cursor-version", "cursor-facts": nothing secret; through
+ * CrSetupState, like every setting), so the next
  * run can say that Cursor was updated and which of its items changed.
  * --cursor-config DIR reads another Cursor config folder. The hidden
  * --cursor-install-root DIR (repeatable) replaces the places where Cursor's
@@ -24,7 +25,7 @@
  * Split along its seams, behind cr-cli-private.h:
  *
  *   cr-cli.c          the run: waiting on the main loop, Ctrl-C, the checklist
- *   cr-cli-options.c  the options and GSettings
+ *   cr-cli-options.c  the options
  *   cr-cli-key.c      where the key comes from (stdin without echo, env, keyring)
  *   cr-cli-text.c     the text renderer
  *   cr-cli-json.c     the JSON renderer
@@ -58,13 +59,12 @@ cli_free (CrCli *cli)
     }
   g_clear_object (&cli->checklist);
   g_clear_pointer (&cli->printed, g_hash_table_unref);
-  g_clear_object (&cli->settings);
+  g_clear_object (&cli->state);
   g_clear_object (&cli->result);
   g_clear_object (&cli->cancellable);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_pointer (&cli->key, cr_key_free);
   g_clear_pointer (&cli->masked, g_free);
-  g_clear_pointer (&cli->stored_base_url, g_free);
   g_clear_pointer (&cli->profile, g_free);
   g_clear_pointer (&cli->base_url, g_free);
   g_clear_pointer (&cli->model, g_free);
@@ -153,17 +153,17 @@ cli_run_checklist (CrCli      *cli,
   g_autoptr(GError) error = NULL;
   guint n;
 
-  cli->checklist = cr_checklist_new ();
   cli->printed = g_hash_table_new (NULL, NULL);
-  cr_checklist_set_cursor_enabled (cli->checklist, TRUE);
-  cr_checklist_set_cursor_location (cli->checklist, cli->cursor_config,
-                                    (const char * const *) cli->cursor_roots);
-  _cr_cli_settings_cursor_previous (cli->settings, cli->checklist);
+  cr_setup_state_set_cursor_location (cli->state, cli->cursor_config,
+                                      (const char * const *) cli->cursor_roots);
+  /* Set up like the wizard's, from the saved choices; then what the
+   * command line gives, which is for this run only: the checklist takes
+   * it, the settings do not. The key never goes into the state, so the
+   * runner makes its own gateway for this base URL and key. */
+  cli->checklist = g_object_ref (cr_setup_state_get_checklist (cli->state));
   cr_checklist_set_base_url (cli->checklist, base_url);
   cr_checklist_set_key (cli->checklist, cli->key);
   cr_checklist_set_model (cli->checklist, model);
-  cr_checklist_set_tab_acknowledged (cli->checklist,
-                                     _cr_cli_settings_boolean (cli->settings, "tab-acknowledged"));
 
   n = g_list_model_get_n_items (G_LIST_MODEL (cli->checklist));
   for (guint i = 0; i < n; i++)
@@ -219,7 +219,7 @@ cli_run_checklist (CrCli      *cli,
       _cr_cli_print_summary (cli);
     }
 
-  _cr_cli_settings_cursor_remember (cli->settings, cli->checklist);
+  cr_setup_state_remember_cursor (cli->state);
 
   return cr_checklist_get_ok (cli->checklist) ? CR_CLI_EXIT_OK : CR_CLI_EXIT_FAILED;
 }
@@ -238,11 +238,9 @@ cr_cli_usage_error (const char *message)
 static int
 cli_run (CrCli *cli)
 {
-  g_autofree char *saved_base_url = NULL;
-  g_autofree char *saved_model = NULL;
   g_autofree char *problem = NULL;
-  const char *base_url;
-  const char *model;
+  g_autofree char *base_url = NULL;
+  g_autofree char *model = NULL;
 
   cli->loop = g_main_loop_new (NULL, FALSE);
   cli->cancellable = g_cancellable_new ();
@@ -263,26 +261,23 @@ cli_run (CrCli *cli)
       return CR_CLI_EXIT_USAGE;
     }
 
+  /* With the key on stdin the run must not need a session bus; the
+   * settings (dconf) may only be read when one is already there. */
   if (!cli->key_stdin || _cr_cli_session_bus_known ())
-    cli->settings = _cr_cli_settings_new ();
-  saved_base_url = _cr_cli_settings_string (cli->settings, "base-url");
-  saved_model = _cr_cli_settings_string (cli->settings, "model");
-
-  if (cli->base_url != NULL)
-    base_url = cli->base_url;
-  else if (cli->stored_base_url != NULL && *cli->stored_base_url != '\0')
-    base_url = cli->stored_base_url;
-  else if (saved_base_url != NULL)
-    base_url = saved_base_url;
+    cli->state = cr_setup_state_new_persistent ();
   else
-    base_url = CR_DEFAULT_BASE_URL;
+    cli->state = cr_setup_state_new (NULL);
+
+  /* Copies: a setting changed elsewhere during the run changes the state. */
+  if (cli->base_url != NULL)
+    base_url = g_strdup (cli->base_url);
+  else
+    base_url = g_strdup (cr_setup_state_get_base_url (cli->state));
 
   if (cli->model != NULL && *g_strstrip (cli->model) != '\0')
-    model = cli->model;
-  else if (saved_model != NULL)
-    model = saved_model;
+    model = g_strdup (cli->model);
   else
-    model = CR_DEFAULT_MODEL;
+    model = g_strdup (cr_setup_state_get_model (cli->state));
 
   return cli_run_checklist (cli, base_url, model);
 }

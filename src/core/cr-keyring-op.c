@@ -4,7 +4,7 @@
  * makes it, _cr_keyring_op_run() checks for a session bus and calls its
  * first step. Whoever answers first (a step, or the cancellable) gives the
  * task its result, once; see op_claim(). Here too: the errors in our
- * terms, and the searches and clears by attributes that store and clear
+ * terms, and the searches and clears by attributes that the operations
  * share.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,16 +20,19 @@
 G_DEFINE_QUARK (cr-keyring-error-quark, cr_keyring_error)
 
 #define ATTR_PROFILE  "profile"
-#define ATTR_BASE_URL "base-url"
+/* Only on legacy items (see cr-keyring-private.h); never written now. */
+#define ATTR_LEGACY_BASE_URL "base-url"
 
 const SecretSchema *
 _cr_keyring_get_schema (void)
 {
+  /* base-url stays in the schema only so that legacy items can be cleared
+   * by it; libsecret refuses attributes the schema does not name. */
   static const SecretSchema schema = {
     "com.crazyrouter.SetupAssistant", SECRET_SCHEMA_NONE,
     {
       { ATTR_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { ATTR_BASE_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTR_LEGACY_BASE_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -46,9 +49,8 @@ op_free (gpointer data)
     g_cancellable_disconnect (op->cancellable, op->cancelled_id);
   g_clear_object (&op->cancellable);
   g_free (op->profile);
-  g_free (op->base_url);
   cr_key_free (op->key);
-  g_clear_pointer (&op->stale, g_ptr_array_unref);
+  g_clear_pointer (&op->legacy, g_ptr_array_unref);
   g_clear_object (&op->item);
   g_free (op);
 }
@@ -200,51 +202,20 @@ on_cancelled (GCancellable *cancellable,
 
 /* --- attributes ------------------------------------------------------- */
 
-/* Every key we store carries base-url, "" when there is none. So no key's
- * attributes are a subset of another's, and clearing by profile and base
- * URL removes exactly one base URL's key, never the one just stored. */
 GHashTable *
-_cr_keyring_profile_attributes (const char *profile,
-                                const char *base_url)
+_cr_keyring_profile_attributes (const char *profile)
 {
-  if (base_url == NULL)
-    return secret_attributes_build (_cr_keyring_get_schema (),
-                                    ATTR_PROFILE, profile,
-                                    NULL);
-
   return secret_attributes_build (_cr_keyring_get_schema (),
                                   ATTR_PROFILE, profile,
-                                  ATTR_BASE_URL, base_url,
                                   NULL);
 }
 
-/* NULL when the item has no base-url attribute at all. */
 char *
-_cr_keyring_item_base_url (SecretRetrievable *item)
+_cr_keyring_item_legacy_base_url (SecretRetrievable *item)
 {
   g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
 
-  return g_strdup (g_hash_table_lookup (attributes, ATTR_BASE_URL));
-}
-
-/* For clear every item of the profile is "other"; for store, every key
- * this app stored but the one just stored (one without base-url is left
- * alone, see on_store_search() in cr-keyring.c). */
-static guint
-count_others (Op    *op,
-              GList *items)
-{
-  guint n = 0;
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autofree char *base_url = _cr_keyring_item_base_url (l->data);
-
-      if (op->base_url == NULL || (base_url != NULL && !g_str_equal (base_url, op->base_url)))
-        n++;
-    }
-
-  return n;
+  return g_strdup (g_hash_table_lookup (attributes, ATTR_LEGACY_BASE_URL));
 }
 
 /* Takes @task. */
@@ -253,27 +224,49 @@ _cr_keyring_search_profile (GTask               *task,
                             SecretSearchFlags    flags,
                             GAsyncReadyCallback  callback)
 {
-  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op_get (task)->profile, NULL);
+  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op_get (task)->profile);
 
   secret_password_searchv (_cr_keyring_get_schema (), attributes, flags,
                            g_task_get_cancellable (task), callback, task);
 }
 
-/* Takes @task. */
-void
-_cr_keyring_clear_attributes (GTask               *task,
-                              const char          *base_url,
-                              GAsyncReadyCallback  callback)
+/* Takes @task. Clearing matches every item that has these attributes,
+ * whatever else it has. */
+static void
+clear_attributes (GTask               *task,
+                  GHashTable          *attributes,
+                  GAsyncReadyCallback  callback)
 {
-  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op_get (task)->profile, base_url);
-
   secret_password_clearv (_cr_keyring_get_schema (), attributes,
                           g_task_get_cancellable (task), callback, task);
 }
 
-/* Ends a clear_attributes() step: TRUE when @task goes on. FALSE from
- * libsecret without an error is no failure: it leaves a locked key, and
- * only the check after the last clear tells whether one stayed behind. */
+void
+_cr_keyring_clear_profile (GTask               *task,
+                           GAsyncReadyCallback  callback)
+{
+  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op_get (task)->profile);
+
+  clear_attributes (task, attributes, callback);
+}
+
+void
+_cr_keyring_clear_legacy (GTask               *task,
+                          const char          *base_url,
+                          GAsyncReadyCallback  callback)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+
+  attributes = secret_attributes_build (_cr_keyring_get_schema (),
+                                        ATTR_PROFILE, op_get (task)->profile,
+                                        ATTR_LEGACY_BASE_URL, base_url,
+                                        NULL);
+  clear_attributes (task, attributes, callback);
+}
+
+/* Ends a clear_profile() or clear_legacy() step: TRUE when @task goes on.
+ * FALSE from libsecret without an error is no failure: it leaves a locked
+ * key, and only the check after clearing tells whether one stayed behind. */
 gboolean
 _cr_keyring_clear_step_done (GTask        *task,
                              GAsyncResult *result)
@@ -293,8 +286,8 @@ _cr_keyring_clear_step_done (GTask        *task,
 }
 
 /* The password API only removes unlocked items and says nothing about the
- * others: whatever should be gone and is still there was locked, and
- * "nothing to remove" would leave a key behind unnoticed. */
+ * others: whatever is still there after clearing the profile was locked,
+ * and "nothing to remove" would leave a key behind unnoticed. */
 static void
 on_verify_search (GObject      *source,
                   GAsyncResult *result,
@@ -307,7 +300,7 @@ on_verify_search (GObject      *source,
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
     _cr_keyring_op_fail (task, error);
-  else if (count_others (op_get (task), items) > 0)
+  else if (items != NULL)
     op_return_error (task, locked_error ());
   else
     _cr_keyring_op_return_boolean (task, TRUE);

@@ -3,6 +3,10 @@
  * cr-keyring-op.c runs an operation (a GTask carrying an Op) and holds the
  * searches and clears by attributes; cr-keyring.c has the operations.
  *
+ * An item is found by its profile. Earlier versions also stored the
+ * base URL as an attribute ("legacy" below): such an item is read like any
+ * other, and replaced when a key is stored.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -17,14 +21,13 @@ typedef void (*OpStep) (GTask *task);
 struct _Op
 {
   char              *profile;
-  char              *base_url;    /* store: as stored, "" for none; clear: NULL */
   char              *key;         /* store only; wiped as soon as it is handed over */
   OpStep             start;
   GCancellable      *cancellable;
   gulong             cancelled_id;
   int                returned;    /* atomic: the task has its result */
-  GPtrArray         *stale;       /* store: base URLs of the profile's older keys */
-  guint              next_stale;
+  GPtrArray         *legacy;      /* store: base URLs of the profile's legacy items */
+  guint              next_legacy;
   SecretRetrievable *item;        /* lookup: the item whose secret is read */
 };
 
@@ -64,15 +67,18 @@ gboolean     _cr_keyring_op_propagate_boolean (GAsyncResult        *result,
                                                gpointer             source_tag,
                                                GError             **error);
 
-/* @base_url NULL: every item of @profile. */
-GHashTable  *_cr_keyring_profile_attributes   (const char          *profile,
-                                               const char          *base_url);
-char        *_cr_keyring_item_base_url        (SecretRetrievable   *item);
-/* These three take @task. */
+GHashTable  *_cr_keyring_profile_attributes   (const char          *profile);
+/* NULL when @item has no base-url attribute: it is no legacy item. */
+char        *_cr_keyring_item_legacy_base_url (SecretRetrievable   *item);
+/* These four take @task. */
 void         _cr_keyring_search_profile       (GTask               *task,
                                                SecretSearchFlags    flags,
                                                GAsyncReadyCallback  callback);
-void         _cr_keyring_clear_attributes     (GTask               *task,
+/* Every item of the profile, legacy ones too. */
+void         _cr_keyring_clear_profile        (GTask               *task,
+                                               GAsyncReadyCallback  callback);
+/* Only the profile's legacy item stored for @base_url. */
+void         _cr_keyring_clear_legacy         (GTask               *task,
                                                const char          *base_url,
                                                GAsyncReadyCallback  callback);
 void         _cr_keyring_verify_removed       (GTask               *task);

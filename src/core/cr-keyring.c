@@ -7,8 +7,9 @@
  * sandbox cannot reach the Secret Service itself: the manifest does not
  * grant --talk-name=org.freedesktop.secrets, on purpose.
  *
- * That API knows items only by their attributes, so "one key per profile"
- * and "locked" are worked out from searches; see store and clear below.
+ * That API knows items only by their attributes: a key is found by its
+ * profile alone (the base URL is a setting, see CrSetupState), and
+ * "locked" is worked out from searches; see clear below.
  *
  * Cancelling completes an operation at once: libsecret 0.20 can leave an
  * operation hanging when it is cancelled while an unlock prompt is up, and a
@@ -31,45 +32,14 @@
 
 /* --- store ------------------------------------------------------------ */
 
-/* Storing replaces only a key with the very same attributes. A key stored
- * for another base URL is found first, and removed once the new key is
- * safely in: a failed store leaves the old key as it was. */
-
-static void store_next_stale (GTask *task);
-
-static void
-on_stale_cleared (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  if (_cr_keyring_clear_step_done (task, result))
-    store_next_stale (g_steal_pointer (&task));
-}
-
-/* Takes @task. */
-static void
-store_next_stale (GTask *task)
-{
-  Op *op = op_get (task);
-
-  if (op->next_stale < op->stale->len)
-    {
-      _cr_keyring_clear_attributes (task, g_ptr_array_index (op->stale, op->next_stale++),
-                                    on_stale_cleared);
-      return;
-    }
-
-  if (op->stale->len > 0)
-    {
-      _cr_keyring_verify_removed (task);
-      return;
-    }
-
-  _cr_keyring_op_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
+/* libsecret replaces an item whose attributes include the ones stored, so
+ * storing by profile alone keeps one key per profile. Which item it
+ * replaces when there are several is its choice, though: items that
+ * earlier versions stored with the base URL as well are therefore removed
+ * first. The profile's own item is replaced in place, so a failed store
+ * leaves it as it was; only while an earlier version's item is being
+ * replaced can a failure leave none (the key is still in memory, and the
+ * user is told to try again). */
 
 static void
 on_stored (GObject      *source,
@@ -87,10 +57,8 @@ on_stored (GObject      *source,
       _cr_keyring_op_fail (task, error);
       return;
     }
-  if (op_over (task))
-    return;
 
-  store_next_stale (g_steal_pointer (&task));
+  _cr_keyring_op_return_boolean (task, TRUE);
 }
 
 /* Takes @task. */
@@ -98,7 +66,7 @@ static void
 store_write (GTask *task)
 {
   Op *op = op_get (task);
-  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op->profile, op->base_url);
+  g_autoptr(GHashTable) attributes = _cr_keyring_profile_attributes (op->profile);
   g_autofree char *label = NULL;
 
   /* TRANSLATORS: the name of the key in the keyring (Passwords and Keys
@@ -109,6 +77,32 @@ store_write (GTask *task)
   secret_password_storev (_cr_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                           label, op->key, g_task_get_cancellable (task), on_stored, task);
   g_clear_pointer (&op->key, cr_key_free);
+}
+
+static void remove_next_legacy (GTask *task);
+
+static void
+on_legacy_cleared (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (_cr_keyring_clear_step_done (task, result))
+    remove_next_legacy (g_steal_pointer (&task));
+}
+
+/* Takes @task. */
+static void
+remove_next_legacy (GTask *task)
+{
+  Op *op = op_get (task);
+
+  if (op->next_legacy < op->legacy->len)
+    _cr_keyring_clear_legacy (task, g_ptr_array_index (op->legacy, op->next_legacy++),
+                              on_legacy_cleared);
+  else
+    store_write (task);
 }
 
 static gboolean
@@ -131,16 +125,13 @@ on_store_search (GObject      *source,
   items = secret_password_search_finish (result, &error);
   for (GList *l = items; l != NULL; l = l->next)
     {
-      char *base_url = _cr_keyring_item_base_url (l->data);
+      char *base_url = _cr_keyring_item_legacy_base_url (l->data);
 
-      /* Every key this app stores has a base-url; one without is not ours
-       * to replace, and clearing by profile alone would take the new key. */
       if (base_url == NULL ||
-          g_str_equal (base_url, op->base_url) ||
-          g_ptr_array_find_with_equal_func (op->stale, base_url, str_equal, NULL))
+          g_ptr_array_find_with_equal_func (op->legacy, base_url, str_equal, NULL))
         g_free (base_url);
       else
-        g_ptr_array_add (op->stale, base_url);
+        g_ptr_array_add (op->legacy, base_url);
     }
   g_list_free_full (items, g_object_unref);
 
@@ -153,7 +144,7 @@ on_store_search (GObject      *source,
       return;
     }
 
-  store_write (g_steal_pointer (&task));
+  remove_next_legacy (g_steal_pointer (&task));
 }
 
 /* Takes @task. UNLOCK: the search is where the unlock prompt comes up. */
@@ -165,7 +156,6 @@ store_start (GTask *task)
 
 void
 cr_keyring_store_async (const char          *profile,
-                        const char          *base_url,
                         const char          *key,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
@@ -181,9 +171,8 @@ cr_keyring_store_async (const char          *profile,
   task = _cr_keyring_op_new (cr_keyring_store_async, profile, store_start,
                              cancellable, callback, user_data);
   op = op_get (task);
-  op->base_url = g_strdup (base_url != NULL ? base_url : "");
   op->key = g_strdup (key);
-  op->stale = g_ptr_array_new_with_free_func (g_free);
+  op->legacy = g_ptr_array_new_with_free_func (g_free);
 
   _cr_keyring_op_run (task);
 }
@@ -197,22 +186,6 @@ cr_keyring_store_finish (GAsyncResult  *result,
 
 /* --- lookup ----------------------------------------------------------- */
 
-typedef struct
-{
-  char *key;         /* libsecret's non-pageable memory, until finish copies it */
-  char *base_url;
-} Found;
-
-static void
-found_free (gpointer data)
-{
-  Found *found = data;
-
-  secret_password_free (found->key);
-  g_free (found->base_url);
-  g_free (found);
-}
-
 static void
 on_lookup_secret (GObject      *source,
                   GAsyncResult *result,
@@ -223,7 +196,6 @@ on_lookup_secret (GObject      *source,
   g_autoptr(SecretValue) value = NULL;
   const char *text = NULL;
   gsize length;
-  Found *found;
 
   /* Still locked after UNLOCK (the prompt was dismissed) fails here. */
   value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
@@ -238,12 +210,11 @@ on_lookup_secret (GObject      *source,
       return;
     }
 
-  found = g_new0 (Found, 1);
-  found->key = secret_value_unref_to_password (g_steal_pointer (&value), &length);
-  found->base_url = _cr_keyring_item_base_url (SECRET_RETRIEVABLE (source));
-  if (found->base_url != NULL && *found->base_url == '\0')
-    g_clear_pointer (&found->base_url, g_free);
-  _cr_keyring_op_return_pointer (task, found, found_free);
+  /* libsecret's non-pageable memory, until finish copies it. Whatever else
+   * the item carries (an earlier version's base-url) is not read. */
+  _cr_keyring_op_return_pointer (task,
+                                 secret_value_unref_to_password (g_steal_pointer (&value), &length),
+                                 (GDestroyNotify) secret_password_free);
 }
 
 /* There is one unless something else wrote to the profile: then the newest. */
@@ -311,28 +282,22 @@ cr_keyring_lookup_async (const char          *profile,
 
 char *
 cr_keyring_lookup_finish (GAsyncResult  *result,
-                          char         **base_url,
                           GError       **error)
 {
-  Found *found;
+  char *found;
   char *key;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cr_keyring_lookup_async, NULL);
-
-  if (base_url != NULL)
-    *base_url = NULL;
 
   found = g_task_propagate_pointer (G_TASK (result), error);
   if (found == NULL)
     return NULL;
 
   /* The caller frees its copy with cr_key_free(), so it is ordinary
-   * memory; libsecret's is wiped and freed with found. */
-  key = g_strdup (found->key);
-  if (base_url != NULL)
-    *base_url = g_steal_pointer (&found->base_url);
-  found_free (found);
+   * memory; libsecret's is wiped and freed here. */
+  key = g_strdup (found);
+  secret_password_free (found);
 
   return key;
 }
@@ -428,7 +393,7 @@ on_clear_search (GObject      *source,
   if (!found)
     _cr_keyring_op_return_boolean (task, FALSE);
   else
-    _cr_keyring_clear_attributes (g_steal_pointer (&task), NULL, on_cleared);
+    _cr_keyring_clear_profile (g_steal_pointer (&task), on_cleared);
 }
 
 /* Takes @task. The search comes first because clearing does not unlock:

@@ -1,7 +1,10 @@
 /* cr-keyring.h: the key in the system keyring (libsecret)
  *
- * Schema "com.crazyrouter.SetupAssistant", attributes "profile" (e.g.
- * "cursor") and "base-url". One key per profile.
+ * Schema "com.crazyrouter.SetupAssistant", attribute "profile" (e.g.
+ * "cursor"). One key per profile, and nothing else: the base URL that goes
+ * with it is a setting (CrSetupState). Items that earlier versions stored
+ * with a "base-url" attribute too are read like any other, the attribute
+ * ignored, and replaced by the next store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,10 +30,8 @@ GQuark      cr_keyring_error_quark   (void);
  * with G_IO_ERROR_CANCELLED as soon as @cancellable is cancelled, even while
  * an unlock prompt is up. */
 
-/* Replaces the profile's key, whatever base URL it was stored with: a
- * profile never holds two keys. @base_url may be NULL. */
+/* Replaces the profile's key: a profile never holds two. */
 void        cr_keyring_store_async   (const char          *profile,
-                                      const char          *base_url,
                                       const char          *key,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
@@ -39,13 +40,12 @@ gboolean    cr_keyring_store_finish  (GAsyncResult        *result,
                                       GError             **error);
 
 /* Returns the key (free with cr_key_free()) or NULL without an error when the
- * profile has none. @base_url (optional) receives the stored base URL. */
+ * profile has none. */
 void        cr_keyring_lookup_async  (const char          *profile,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
 char       *cr_keyring_lookup_finish (GAsyncResult        *result,
-                                      char               **base_url,
                                       GError             **error);
 
 /* Whether the profile has a key, without reading it or unlocking

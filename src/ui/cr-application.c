@@ -22,25 +22,6 @@ struct _CrApplication
 
 G_DEFINE_FINAL_TYPE (CrApplication, cr_application, ADW_TYPE_APPLICATION)
 
-/* Running from the build tree without the compiled schema must still work:
- * the state then simply does not persist. */
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_debug ("Schema %s is not installed; choices will not be remembered", APP_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
 /* Only whether a key exists matters now: the key itself is read when the
  * user asks to check the setup, so it is not in memory unused, and a locked
  * keyring asks for its password then, not as the window opens. */
@@ -118,7 +99,6 @@ static void
 cr_application_startup (GApplication *app)
 {
   CrApplication *self = CR_APPLICATION (app);
-  g_autoptr(GSettings) settings = NULL;
 
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
@@ -130,8 +110,7 @@ cr_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 
-  settings = settings_new_if_installed ();
-  self->state = cr_setup_state_new (settings);
+  self->state = cr_setup_state_new_persistent ();
   self->cancellable = g_cancellable_new ();
 
   cr_keyring_has_key_async (cr_setup_state_get_profile (self->state),

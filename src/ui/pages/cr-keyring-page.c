@@ -32,9 +32,9 @@ struct _CrKeyringPage
 
   GCancellable  *cancellable;      /* the save in flight */
 
-  /* A digest of what was saved, so a key changed on an earlier step is
-   * saved again, without keeping a second copy of the key around. */
-  char          *saved_digest;
+  /* The state's generation when the key was saved, so a key changed on an
+   * earlier step is saved again. */
+  guint          saved;
   gboolean       skip;             /* the user chose to go on without saving */
 };
 
@@ -48,37 +48,12 @@ in_flatpak (void)
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
 }
 
-static char *
-state_digest (CrSetupState *state)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *parts[] = {
-    cr_setup_state_get_profile (state),
-    cr_setup_state_get_base_url (state),
-    cr_setup_state_get_key (state),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      const char *part = parts[i] ? parts[i] : "";
-
-      /* The NUL keeps "ab"+"c" apart from "a"+"bc". */
-      g_checksum_update (checksum, (const guchar *) part, strlen (part) + 1);
-    }
-
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
 static gboolean
 is_saved (CrKeyringPage *self)
 {
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
-  g_autofree char *digest = NULL;
 
-  if (self->saved_digest == NULL || state == NULL)
-    return FALSE;
-  digest = state_digest (state);
-  return g_str_equal (digest, self->saved_digest);
+  return state != NULL && self->saved == cr_setup_state_get_generation (state);
 }
 
 static void
@@ -165,8 +140,7 @@ on_store_done (GObject      *source,
 
   if (error == NULL)
     {
-      g_free (self->saved_digest);
-      self->saved_digest = state_digest (state);
+      self->saved = cr_setup_state_get_generation (state);
       self->skip = FALSE;
       cr_setup_state_set_key_stored (state, TRUE);
       cr_page_set_next_label (CR_PAGE (self), NULL);
@@ -199,7 +173,6 @@ start_save (CrKeyringPage *self)
   gtk_stack_set_visible_child_name (self->status_stack, "saving");
 
   cr_keyring_store_async (cr_setup_state_get_profile (state),
-                          cr_setup_state_get_base_url (state),
                           cr_setup_state_get_key (state),
                           self->cancellable,
                           on_store_done,
@@ -326,16 +299,6 @@ cr_keyring_page_dispose (GObject *object)
 }
 
 static void
-cr_keyring_page_finalize (GObject *object)
-{
-  CrKeyringPage *self = CR_KEYRING_PAGE (object);
-
-  g_free (self->saved_digest);
-
-  G_OBJECT_CLASS (cr_keyring_page_parent_class)->finalize (object);
-}
-
-static void
 cr_keyring_page_class_init (CrKeyringPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -343,7 +306,6 @@ cr_keyring_page_class_init (CrKeyringPageClass *klass)
   CrPageClass *page_class = CR_PAGE_CLASS (klass);
 
   object_class->dispose = cr_keyring_page_dispose;
-  object_class->finalize = cr_keyring_page_finalize;
   page_class->shown = cr_keyring_page_shown;
   page_class->hidden = cr_keyring_page_hidden;
   page_class->apply = cr_keyring_page_apply;

@@ -51,12 +51,12 @@ struct _CrModelPage
   /* The test in flight, and what it asks. */
   GCancellable        *cancellable;
   char                *testing;
-  CrGateway           *testing_gateway;
+  guint                testing_generation;
 
-  /* The last success: which model answered through which gateway (a new
-   * gateway means a new key or base URL, so the answer no longer counts). */
+  /* The last success: which model answered, and the state's generation
+   * then (a new key, base URL or model, and the answer no longer counts). */
   char                *tested;
-  CrGateway           *tested_gateway;
+  guint                tested_generation;
 };
 
 G_DEFINE_FINAL_TYPE (CrModelPage, cr_model_page, CR_TYPE_PAGE)
@@ -76,7 +76,7 @@ test_passed (CrModelPage *self)
   return self->tested != NULL
          && g_strcmp0 (self->tested, self->selected) == 0
          && state != NULL
-         && self->tested_gateway == cr_setup_state_get_gateway (state)
+         && self->tested_generation == cr_setup_state_get_generation (state)
          && cr_setup_state_get_chat_result (state) != NULL;
 }
 
@@ -200,7 +200,7 @@ on_chat_done (GObject      *source,
 
       g_free (self->tested);
       self->tested = g_steal_pointer (&self->testing);
-      g_set_object (&self->tested_gateway, self->testing_gateway);
+      self->tested_generation = self->testing_generation;
       cr_setup_state_take_chat_result (state, result);
       show_result (self, result);
     }
@@ -215,7 +215,6 @@ on_chat_done (GObject      *source,
     }
 
   g_clear_pointer (&self->testing, g_free);
-  g_clear_object (&self->testing_gateway);
 
   /* Next was waiting for this answer. */
   cr_page_apply_complete (CR_PAGE (self), result != NULL);
@@ -245,7 +244,7 @@ start_test (CrModelPage *self)
     }
 
   self->cancellable = g_cancellable_new ();
-  self->testing_gateway = g_object_ref (gateway);
+  self->testing_generation = cr_setup_state_get_generation (state);
 
   running = g_strdup_printf (_("Waiting for %s to answer…"), self->testing);
   gtk_label_set_text (self->running_label, running);
@@ -565,8 +564,6 @@ cr_model_page_dispose (GObject *object)
 
   cancel_test (self);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->testing_gateway);
-  g_clear_object (&self->tested_gateway);
   g_clear_object (&self->radio_group);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_MODEL_PAGE);

@@ -35,7 +35,7 @@ struct _CrVerifyPage
   GtkListBox    *models_list;
 
   GCancellable  *cancellable;  /* set while a check runs */
-  CrGateway     *checked;      /* the gateway of the last check */
+  guint          checked;      /* the state's generation at the last check */
 };
 
 G_DEFINE_FINAL_TYPE (CrVerifyPage, cr_verify_page, CR_TYPE_PAGE)
@@ -208,6 +208,7 @@ start_check (CrVerifyPage *self)
 {
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CrGateway *gateway;
   g_autofree char *masked = NULL;
   g_autofree char *detail = NULL;
   CheckData *data;
@@ -218,14 +219,15 @@ start_check (CrVerifyPage *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 
-  g_set_object (&self->checked, cr_setup_state_get_gateway (state));
+  gateway = cr_setup_state_get_gateway (state);
+  self->checked = cr_setup_state_get_generation (state);
   cr_page_set_complete (CR_PAGE (self), FALSE);
   set_running (self, cancellable);
 
   masked = cr_key_mask (cr_setup_state_get_key (state));
   /* Translators: a URL, then the masked key, like “sk-…ab12”. */
   detail = g_strdup_printf (_("%s\nwith the key %s"),
-                            cr_gateway_get_base_url (self->checked), masked);
+                            cr_gateway_get_base_url (gateway), masked);
   gtk_label_set_text (self->running_detail, detail);
   gtk_stack_set_visible_child_name (self->view_stack, "running");
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -234,7 +236,7 @@ start_check (CrVerifyPage *self)
   data = g_new0 (CheckData, 1);
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (cancellable);
-  cr_gateway_list_models_async (self->checked, cancellable, models_cb, data);
+  cr_gateway_list_models_async (gateway, cancellable, models_cb, data);
 }
 
 static void
@@ -277,9 +279,9 @@ cr_verify_page_shown (CrPage *page)
   CrVerifyPage *self = CR_VERIFY_PAGE (page);
   CrSetupState *state = cr_page_get_state (page);
 
-  /* Back from a later step with the same key and URL: the answer stands. */
+  /* Back from a later step with nothing changed: the answer stands. */
   if (cr_page_get_complete (page) && state != NULL &&
-      self->checked == cr_setup_state_get_gateway (state))
+      self->checked == cr_setup_state_get_generation (state))
     return;
 
   start_check (self);
@@ -308,7 +310,6 @@ cr_verify_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->checked);
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_VERIFY_PAGE);
 
   G_OBJECT_CLASS (cr_verify_page_parent_class)->dispose (object);

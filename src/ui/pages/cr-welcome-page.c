@@ -217,10 +217,9 @@ lookup_cb (GObject      *object,
   g_autoptr(CrWelcomePage) self = user_data;
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
   g_autoptr(GError) error = NULL;
-  g_autofree char *base_url = NULL;
   char *key;
 
-  key = cr_keyring_lookup_finish (result, &base_url, &error);
+  key = cr_keyring_lookup_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -242,9 +241,6 @@ lookup_cb (GObject      *object,
       return;
     }
 
-  /* The key was saved together with its base URL: they belong together. */
-  if (base_url != NULL && *base_url != '\0')
-    cr_setup_state_set_base_url (state, base_url);
   cr_setup_state_set_key (state, key);
   cr_key_free (key);
 

@@ -1,5 +1,8 @@
 /* cr-setup-state.c: what the wizard knows, shared by every step
  *
+ * The object and its properties; how they are bound to the settings is in
+ * cr-setup-state-settings.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -8,6 +11,7 @@
 #include "cr-key.h"
 #include "cr-keyring.h"
 #include "cr-setup-state.h"
+#include "cr-setup-state-private.h"
 
 struct _CrSetupState
 {
@@ -22,16 +26,17 @@ struct _CrSetupState
   gboolean      key_stored;
   gint64        last_check_time;
   gboolean      last_check_ok;
+  char         *cursor_version;  /* remembered after the last check */
+  GVariant     *cursor_facts;
 
   char         *key;        /* wiped with cr_key_free() */
+  guint         generation; /* of key, base URL, model and profile */
   CrGateway    *gateway;    /* for base_url + key, made on demand */
   gboolean      installed;  /* the gateway came from set_gateway() */
   CrChecklist  *checklist;
   GPtrArray    *models;
   char         *cursor_config;   /* NULL: the usual places */
   GStrv         cursor_roots;
-  char         *cursor_version;  /* remembered after the last check */
-  GVariant     *cursor_facts;
   CrChatResult *chat_result;
 };
 
@@ -43,12 +48,19 @@ enum {
   PROP_BASE_URL,
   PROP_MODEL,
   PROP_TAB_ACKNOWLEDGED,
+  PROP_LAST_CHECK_TIME,
+  PROP_LAST_CHECK_OK,
+  PROP_CURSOR_VERSION,
+  PROP_CURSOR_FACTS,
   PROP_KEY_STORED,
   PROP_HAS_KEY,
+  PROP_GENERATION,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* --- the object ------------------------------------------------------- */
 
 static gboolean
 set_string (char       **field,
@@ -62,13 +74,27 @@ set_string (char       **field,
   return TRUE;
 }
 
-static void
-save_string (CrSetupState *self,
-             const char   *key,
-             const char   *value)
+static gboolean
+set_boolean (gboolean *field,
+             gboolean  value)
 {
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, key, value != NULL ? value : "");
+  value = !!value;
+  if (*field == value)
+    return FALSE;
+
+  *field = value;
+  return TRUE;
+}
+
+/* What a step verified with the old key, base URL, model or profile no
+ * longer holds: the steps compare generations to know. */
+static void
+next_generation (CrSetupState *self)
+{
+  /* Never 0 again, even after wrapping around. */
+  if (++self->generation == 0)
+    self->generation = 1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATION]);
 }
 
 /* Results found with another key or base URL no longer hold. */
@@ -82,13 +108,57 @@ forget_connection (CrSetupState *self)
 }
 
 static void
+set_last_check (CrSetupState *self,
+                gint64        time,
+                gboolean      ok)
+{
+  if (self->last_check_time != time)
+    {
+      self->last_check_time = time;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK_TIME]);
+    }
+  if (set_boolean (&self->last_check_ok, ok))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK_OK]);
+}
+
+static void
+set_cursor_version (CrSetupState *self,
+                    const char   *version)
+{
+  if (version != NULL && *version == '\0')
+    version = NULL;
+  if (set_string (&self->cursor_version, version))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR_VERSION]);
+}
+
+static void
+set_cursor_facts (CrSetupState *self,
+                  GVariant     *facts)
+{
+  if (self->cursor_facts == facts ||
+      (self->cursor_facts != NULL && facts != NULL && g_variant_equal (self->cursor_facts, facts)))
+    return;
+
+  g_clear_pointer (&self->cursor_facts, g_variant_unref);
+  self->cursor_facts = facts != NULL ? g_variant_ref_sink (facts) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR_FACTS]);
+}
+
+static void
 cr_setup_state_dispose (GObject *object)
 {
   CrSetupState *self = CR_SETUP_STATE (object);
 
+  if (self->settings != NULL)
+    {
+      _cr_setup_state_unbind (self);
+      g_clear_object (&self->settings);
+      /* What was written reaches the disk before the state goes: --check
+       * exits right after its run. */
+      g_settings_sync ();
+    }
   forget_connection (self);
   g_clear_object (&self->checklist);
-  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cr_setup_state_parent_class)->dispose (object);
 }
@@ -132,11 +202,26 @@ cr_setup_state_get_property (GObject    *object,
     case PROP_TAB_ACKNOWLEDGED:
       g_value_set_boolean (value, self->tab_acknowledged);
       break;
+    case PROP_LAST_CHECK_TIME:
+      g_value_set_int64 (value, self->last_check_time);
+      break;
+    case PROP_LAST_CHECK_OK:
+      g_value_set_boolean (value, self->last_check_ok);
+      break;
+    case PROP_CURSOR_VERSION:
+      g_value_set_string (value, self->cursor_version);
+      break;
+    case PROP_CURSOR_FACTS:
+      g_value_set_variant (value, self->cursor_facts);
+      break;
     case PROP_KEY_STORED:
       g_value_set_boolean (value, self->key_stored);
       break;
     case PROP_HAS_KEY:
       g_value_set_boolean (value, cr_setup_state_get_has_key (self));
+      break;
+    case PROP_GENERATION:
+      g_value_set_uint (value, self->generation);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -165,6 +250,18 @@ cr_setup_state_set_property (GObject      *object,
     case PROP_TAB_ACKNOWLEDGED:
       cr_setup_state_set_tab_acknowledged (self, g_value_get_boolean (value));
       break;
+    case PROP_LAST_CHECK_TIME:
+      set_last_check (self, g_value_get_int64 (value), self->last_check_ok);
+      break;
+    case PROP_LAST_CHECK_OK:
+      set_last_check (self, self->last_check_time, g_value_get_boolean (value));
+      break;
+    case PROP_CURSOR_VERSION:
+      set_cursor_version (self, g_value_get_string (value));
+      break;
+    case PROP_CURSOR_FACTS:
+      set_cursor_facts (self, g_value_get_variant (value));
+      break;
     case PROP_KEY_STORED:
       cr_setup_state_set_key_stored (self, g_value_get_boolean (value));
       break;
@@ -192,11 +289,25 @@ cr_setup_state_class_init (CrSetupStateClass *klass)
     g_param_spec_string ("model", NULL, NULL, CR_DEFAULT_MODEL, flags);
   properties[PROP_TAB_ACKNOWLEDGED] =
     g_param_spec_boolean ("tab-acknowledged", NULL, NULL, FALSE, flags);
+  /* These four are written by cr_setup_state_record_check(); writable
+   * only so that GSettings can bind them. */
+  properties[PROP_LAST_CHECK_TIME] =
+    g_param_spec_int64 ("last-check-time", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_LAST_CHECK_OK] =
+    g_param_spec_boolean ("last-check-ok", NULL, NULL, FALSE, flags);
+  properties[PROP_CURSOR_VERSION] =
+    g_param_spec_string ("cursor-version", NULL, NULL, NULL, flags);
+  properties[PROP_CURSOR_FACTS] =
+    g_param_spec_variant ("cursor-facts", NULL, NULL, G_VARIANT_TYPE (CR_CURSOR_FACTS_TYPE),
+                          NULL, flags);
   properties[PROP_KEY_STORED] =
     g_param_spec_boolean ("key-stored", NULL, NULL, FALSE, flags);
   properties[PROP_HAS_KEY] =
     g_param_spec_boolean ("has-key", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GENERATION] =
+    g_param_spec_uint ("generation", NULL, NULL, 1, G_MAXUINT, 1,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -206,18 +317,7 @@ cr_setup_state_init (CrSetupState *self)
   self->profile = g_strdup (CR_KEYRING_DEFAULT_PROFILE);
   self->base_url = g_strdup (CR_DEFAULT_BASE_URL);
   self->model = g_strdup (CR_DEFAULT_MODEL);
-}
-
-/* An empty string in GSettings means "not chosen": keep the default. */
-static void
-load_string (GSettings   *settings,
-             const char  *key,
-             char       **field)
-{
-  g_autofree char *value = g_settings_get_string (settings, key);
-
-  if (value != NULL && *value != '\0')
-    set_string (field, value);
+  self->generation = 1;
 }
 
 CrSetupState *
@@ -228,18 +328,8 @@ cr_setup_state_new (GSettings *settings)
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (CR_TYPE_SETUP_STATE, NULL);
-  if (settings == NULL)
-    return self;
-
-  self->settings = g_object_ref (settings);
-  load_string (settings, "profile", &self->profile);
-  load_string (settings, "base-url", &self->base_url);
-  load_string (settings, "model", &self->model);
-  self->tab_acknowledged = g_settings_get_boolean (settings, "tab-acknowledged");
-  self->last_check_time = g_settings_get_int64 (settings, "last-check-time");
-  self->last_check_ok = g_settings_get_boolean (settings, "last-check-ok");
-  load_string (settings, "cursor-version", &self->cursor_version);
-  self->cursor_facts = g_settings_get_value (settings, "cursor-facts");
+  if (settings != NULL && _cr_setup_state_bind (self, settings))
+    self->settings = g_object_ref (settings);
 
   return self;
 }
@@ -261,8 +351,8 @@ cr_setup_state_set_profile (CrSetupState *self,
   if (!set_string (&self->profile, profile))
     return;
 
-  save_string (self, "profile", profile);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  next_generation (self);
 }
 
 const char *
@@ -283,8 +373,8 @@ cr_setup_state_set_base_url (CrSetupState *self,
     return;
 
   forget_connection (self);
-  save_string (self, "base-url", base_url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  next_generation (self);
 }
 
 const char *
@@ -304,8 +394,8 @@ cr_setup_state_set_model (CrSetupState *self,
   if (!set_string (&self->model, model))
     return;
 
-  save_string (self, "model", model);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  next_generation (self);
 }
 
 gboolean
@@ -322,14 +412,8 @@ cr_setup_state_set_tab_acknowledged (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  acknowledged = !!acknowledged;
-  if (self->tab_acknowledged == acknowledged)
-    return;
-
-  self->tab_acknowledged = acknowledged;
-  if (self->settings != NULL)
-    g_settings_set_boolean (self->settings, "tab-acknowledged", acknowledged);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAB_ACKNOWLEDGED]);
+  if (set_boolean (&self->tab_acknowledged, acknowledged))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAB_ACKNOWLEDGED]);
 }
 
 gboolean
@@ -346,12 +430,8 @@ cr_setup_state_set_key_stored (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  stored = !!stored;
-  if (self->key_stored == stored)
-    return;
-
-  self->key_stored = stored;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STORED]);
+  if (set_boolean (&self->key_stored, stored))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STORED]);
 }
 
 const char *
@@ -382,6 +462,15 @@ cr_setup_state_set_key (CrSetupState *self,
 
   if (had_key != (self->key != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_KEY]);
+  next_generation (self);
+}
+
+guint
+cr_setup_state_get_generation (CrSetupState *self)
+{
+  g_return_val_if_fail (CR_IS_SETUP_STATE (self), 0);
+
+  return self->generation;
 }
 
 gboolean
@@ -510,33 +599,26 @@ cr_setup_state_get_checklist (CrSetupState *self)
   return self->checklist;
 }
 
-/* A check that could not read Cursor's version or settings keeps what was
- * remembered before: not knowing now says nothing new about them. */
-static void
-remember_cursor (CrSetupState *self)
+void
+cr_setup_state_remember_cursor (CrSetupState *self)
 {
   CrCursorSnapshot *snapshot = NULL;
   g_autofree char *version = NULL;
   g_autoptr(GVariant) facts = NULL;
+
+  g_return_if_fail (CR_IS_SETUP_STATE (self));
 
   if (self->checklist != NULL)
     snapshot = cr_checklist_get_cursor_snapshot (self->checklist);
   if (snapshot == NULL)
     return;
 
+  /* Not knowing now says nothing new about what was known before. */
   cr_cursor_history_to_remember (snapshot, &version, &facts);
   if (version != NULL)
-    {
-      set_string (&self->cursor_version, version);
-      save_string (self, "cursor-version", version);
-    }
+    set_cursor_version (self, version);
   if (facts != NULL)
-    {
-      g_clear_pointer (&self->cursor_facts, g_variant_unref);
-      self->cursor_facts = g_variant_ref (facts);
-      if (self->settings != NULL)
-        g_settings_set_value (self->settings, "cursor-facts", facts);
-    }
+    set_cursor_facts (self, facts);
 }
 
 void
@@ -545,15 +627,8 @@ cr_setup_state_record_check (CrSetupState *self,
 {
   g_return_if_fail (CR_IS_SETUP_STATE (self));
 
-  self->last_check_time = g_get_real_time () / G_USEC_PER_SEC;
-  self->last_check_ok = !!ok;
-  remember_cursor (self);
-
-  if (self->settings == NULL)
-    return;
-
-  g_settings_set_int64 (self->settings, "last-check-time", self->last_check_time);
-  g_settings_set_boolean (self->settings, "last-check-ok", self->last_check_ok);
+  set_last_check (self, g_get_real_time () / G_USEC_PER_SEC, ok);
+  cr_setup_state_remember_cursor (self);
 }
 
 gint64

@@ -1,9 +1,11 @@
 /* cr-setup-state.h: what the wizard knows, shared by every step
  *
- * Non-secret choices (profile, base URL, model, Tab Completion
- * acknowledgement, last check) are loaded from and saved to GSettings. The
- * key lives only here, in memory, until it goes to the keyring or the wire.
- * No GTK in here.
+ * The one place where the app's settings are read and written: the wizard
+ * and `--check` both go through it. Non-secret choices (profile, base URL,
+ * model, Tab Completion acknowledgement, the last check and what it read
+ * from Cursor) are properties bound to the GSettings key of the same name.
+ * The key lives only here, in memory, until it goes to the keyring or the
+ * wire. No GTK in here.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,11 +21,20 @@ G_BEGIN_DECLS
 #define CR_TYPE_SETUP_STATE (cr_setup_state_get_type ())
 G_DECLARE_FINAL_TYPE (CrSetupState, cr_setup_state, CR, SETUP_STATE, GObject)
 
-/* @settings may be NULL (tests that do not persist anything). */
+/* Remembers its choices in the app's settings when their schema is
+ * installed (and has every key this build knows); otherwise, as in a build
+ * run from its tree, it starts from the defaults and remembers nothing. */
+CrSetupState  *cr_setup_state_new_persistent    (void);
+/* @settings may be NULL (nothing persists), or any GSettings of the app's
+ * schema (tests use the memory backend). */
 CrSetupState  *cr_setup_state_new               (GSettings     *settings);
 
-/* Properties: "profile", "base-url", "model", "tab-acknowledged",
- * "key-stored" (a key for the profile is in the keyring), "has-key". */
+/* Properties bound to the setting of the same name: "profile", "base-url",
+ * "model", "tab-acknowledged", "last-check-time", "last-check-ok",
+ * "cursor-version", "cursor-facts". An empty profile, base URL or model in
+ * the settings means "not chosen": the default applies. Not saved:
+ * "key-stored" (a key for the profile is in the keyring), "has-key" and
+ * "generation". */
 const char    *cr_setup_state_get_profile       (CrSetupState  *self);
 void           cr_setup_state_set_profile       (CrSetupState  *self,
                                                  const char    *profile);
@@ -47,6 +58,12 @@ void           cr_setup_state_set_key           (CrSetupState  *self,
                                                  const char    *key);
 gboolean       cr_setup_state_get_has_key       (CrSetupState  *self);
 
+/* Goes up whenever the key, base URL, model or profile change. A step
+ * remembers the generation it verified (or saved) and compares it with
+ * this one to know whether its answer still holds. Never 0, so 0 can mean
+ * "nothing verified yet". */
+guint          cr_setup_state_get_generation    (CrSetupState  *self);
+
 /* A gateway client for the current base URL and key (made anew when either
  * changes; never NULL). Tests may install one with a test CA or short
  * timeouts; it is dropped like any other when the base URL or key changes. */
@@ -69,9 +86,13 @@ void           cr_setup_state_take_chat_result  (CrSetupState  *self,
  * check remembered. */
 CrChecklist   *cr_setup_state_get_checklist     (CrSetupState  *self);
 /* Remembers when the last check finished and whether it passed, and what
- * the checklist read from Cursor (its version and non-secret facts). */
+ * the checklist read from Cursor (cr_setup_state_remember_cursor()). */
 void           cr_setup_state_record_check      (CrSetupState  *self,
                                                  gboolean       ok);
+/* Remembers only what the checklist read from Cursor (its version and
+ * non-secret facts), for the next check to compare with; a check that
+ * could not read them keeps what was remembered before. */
+void           cr_setup_state_remember_cursor   (CrSetupState  *self);
 
 /* Where Cursor's settings and version are read, as
  * cr_checklist_set_cursor_location() takes them; NULL for the usual places
@@ -81,8 +102,8 @@ void           cr_setup_state_set_cursor_location (CrSetupState       *self,
                                                  const char * const *install_roots);
 const char    *cr_setup_state_get_cursor_config (CrSetupState  *self);
 const char * const *cr_setup_state_get_cursor_install_roots (CrSetupState *self);
-/* What the last check remembered about Cursor (GSettings "cursor-version",
- * "cursor-facts"): NULL when unknown or nothing was remembered. */
+/* What the last check remembered about Cursor: NULL when unknown or
+ * nothing was remembered. */
 const char    *cr_setup_state_get_cursor_version (CrSetupState *self);
 GVariant      *cr_setup_state_get_cursor_facts  (CrSetupState  *self);
 /* Unix seconds of the last finished check, 0 when never. */
