@@ -211,6 +211,7 @@ cr_keyring_page_shown (CrPage *page)
   CrKeyringPage *self = CR_KEYRING_PAGE (page);
   CrSetupState *state = cr_page_get_state (page);
   g_autofree char *masked = NULL;
+  g_autofree char *url = NULL;
   gboolean has_key = cr_setup_state_get_has_key (state);
 
   if (self->cancellable != NULL)
@@ -219,7 +220,10 @@ cr_keyring_page_shown (CrPage *page)
   masked = has_key ? cr_key_mask (cr_setup_state_get_key (state)) : NULL;
   adw_action_row_set_subtitle (self->key_row,
                                masked ? masked : _("No key entered yet"));
-  adw_action_row_set_subtitle (self->url_row, cr_setup_state_get_base_url (state));
+  /* Only the key goes to the keyring: the base URL is no secret. */
+  url = g_strdup_printf (_("%s, kept in this app’s settings, not in the keyring"),
+                         cr_setup_state_get_base_url (state));
+  adw_action_row_set_subtitle (self->url_row, url);
 
   if (in_flatpak ())
     adw_action_row_set_subtitle (self->where_row,
