@@ -97,6 +97,12 @@ test_models_good (void)
   g_assert_cmpstr (model->owned_by, ==, "anthropic");
   model = g_ptr_array_index (models, 1);
   g_assert_cmpstr (model->id, ==, "gpt-5.4");
+
+  /* What the token may use, asked in one place. */
+  g_assert_true (cr_model_list_contains (models, "gpt-5.4"));
+  g_assert_false (cr_model_list_contains (models, "gpt-5.4-mini"));
+  g_assert_false (cr_model_list_contains (models, NULL));
+  g_assert_false (cr_model_list_contains (NULL, "gpt-5.4"));
 }
 
 static void

@@ -410,11 +410,10 @@ start_shape (GTask *task)
 {
   CrChecklist *self = task_checklist (task);
   Run *run = task_run (task);
-  g_auto(GStrv) allowed = allowed_ids (self->models);
   g_autofree char *detail = NULL;
 
   /* Its answer would be the allowlist's 403, which says nothing here. */
-  if (!g_strv_contains ((const char * const *) allowed, run->verify_model))
+  if (!cr_model_list_contains (self->models, run->verify_model))
     {
       detail = g_strdup_printf (_("Not tried: %s is not among the models this token may use."),
                                 run->verify_model);

@@ -32,21 +32,6 @@ static void start_logs (GTask *task);
 /* ----------------------------------------------------------------------- */
 /* Models → key, model (and maybe base URL)                                 */
 
-static gboolean
-models_contain (GPtrArray  *models,
-                const char *id)
-{
-  for (guint i = 0; i < models->len; i++)
-    {
-      CrModel *model = g_ptr_array_index (models, i);
-
-      if (g_strcmp0 (model->id, id) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* "a, b, c" — ids shown to a person, at most @max of them. */
 static char *
 join_model_ids (GPtrArray *models,
@@ -161,7 +146,7 @@ judge_models (GTask     *task,
                                   models->len);
   item_set (self, ITEM_KEY, CR_CHECK_PASSED, key_detail, NULL, NULL);
 
-  if (models_contain (models, run->model))
+  if (cr_model_list_contains (models, run->model))
     {
       detail = g_strdup_printf (_("%s is among the models this token may use."), run->model);
       item_set (self, ITEM_MODEL, CR_CHECK_PASSED, detail, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "cr-text.h"
 #include "cr-models.h"
 #include "cr-key.h"
+#include "cr-troubleshoot.h"
 
 /* Cursor needs one or two models; a few more is still a deliberate choice. */
 #define WIDE_ALLOWLIST     3
@@ -81,20 +82,6 @@ _cr_checklist_error_symptom (const GError *error,
 /* ----------------------------------------------------------------------- */
 /* Verdicts that need no network                                           */
 
-static const char *
-base_url_symptom (CrEndpointIssue issue)
-{
-  switch (issue)
-    {
-    case CR_ENDPOINT_ROOT_DOMAIN:
-    case CR_ENDPOINT_FULL_ENDPOINT:
-    case CR_ENDPOINT_TRAILING_SLASH:
-      return "404";
-    default:
-      return "verify";
-    }
-}
-
 void
 cr_checklist_judge_base_url (CrCheckItem               *item,
                              const CrEndpointDiagnosis *diagnosis)
@@ -124,7 +111,7 @@ cr_checklist_judge_base_url (CrCheckItem               *item,
         fix = g_strdup_printf (_("Type the base URL again: for Crazyrouter it is %s"),
                                CR_DEFAULT_BASE_URL);
       cr_check_item_update (item, CR_CHECK_FAILED, diagnosis->message, fix,
-                            base_url_symptom (diagnosis->issue));
+                            cr_troubleshoot_for_endpoint (diagnosis->issue));
       break;
     }
 }

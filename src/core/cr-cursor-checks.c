@@ -14,6 +14,7 @@
 #include "cr-endpoint.h"
 #include "cr-gateway-error.h"
 #include "cr-models.h"
+#include "cr-troubleshoot.h"
 
 #define SHOWN_URL_CHARS 200
 
@@ -172,20 +173,6 @@ host_of (const char *url)
   return uri != NULL && g_uri_get_host (uri) != NULL ? g_ascii_strdown (g_uri_get_host (uri), -1) : NULL;
 }
 
-static const char *
-endpoint_symptom (CrEndpointIssue issue)
-{
-  switch (issue)
-    {
-    case CR_ENDPOINT_ROOT_DOMAIN:
-    case CR_ENDPOINT_FULL_ENDPOINT:
-    case CR_ENDPOINT_TRAILING_SLASH:
-      return "404";
-    default:
-      return "verify";
-    }
-}
-
 /* Cursor's value differs from @expected: name the mistake when we know it. */
 static void
 judge_wrong_url (CrCheckItem *item,
@@ -203,7 +190,7 @@ judge_wrong_url (CrCheckItem *item,
       && same_url (diagnosis->fixed_url, expected))
     {
       detail = g_strdup_printf (_("Cursor has “%s”. %s"), shown, diagnosis->message);
-      cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
+      cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, cr_troubleshoot_for_endpoint (diagnosis->issue));
       return;
     }
 
@@ -217,7 +204,7 @@ judge_wrong_url (CrCheckItem *item,
     detail = g_strdup_printf (_("Cursor has “%s”, but you set up %s."), shown, expected);
 
   cr_check_item_update (item, CR_CHECK_FAILED, detail, fix,
-                        diagnosis->severity == CR_SEVERITY_ERROR ? endpoint_symptom (diagnosis->issue) : "verify");
+                        diagnosis->severity == CR_SEVERITY_ERROR ? cr_troubleshoot_for_endpoint (diagnosis->issue) : "verify");
 }
 
 /* Cursor matches the address set up here, but that one is wrong too: no
@@ -235,7 +222,7 @@ judge_copied_mistake (CrCheckItem *item,
                             shown, diagnosis->message);
   fix = g_strdup_printf (_("Change it to exactly %s."),
                          diagnosis->fixed_url != NULL ? diagnosis->fixed_url : CR_DEFAULT_BASE_URL);
-  cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, endpoint_symptom (diagnosis->issue));
+  cr_check_item_update (item, CR_CHECK_FAILED, detail, fix, cr_troubleshoot_for_endpoint (diagnosis->issue));
 }
 
 /* The address Cursor should have: the one set up here, or its repair when

@@ -514,3 +514,13 @@ cr_parse_quota_per_unit (GBytes  *body,
   return MAX (quota_per_unit, 0);
 }
 
+gboolean
+cr_model_list_contains (GPtrArray  *models,
+                        const char *id)
+{
+  for (guint i = 0; models != NULL && id != NULL && i < models->len; i++)
+    if (g_strcmp0 (((CrModel *) g_ptr_array_index (models, i))->id, id) == 0)
+      return TRUE;
+
+  return FALSE;
+}

@@ -65,6 +65,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrChatResult, cr_chat_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrTokenUsage, cr_token_usage_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrLogEntry, cr_log_entry_free)
 
+/* Is @id among @models (CrModel*, as cr_parse_models() gives them; NULL
+ * for none): may the token use it? */
+gboolean      cr_model_list_contains (GPtrArray *models,
+                                      const char *id);
 /* Array of CrModel*, sorted by id, with a free func. */
 GPtrArray    *cr_parse_models       (GBytes  *body, GError **error);
 CrChatResult *cr_parse_chat         (GBytes  *body, GError **error);

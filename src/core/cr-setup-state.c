@@ -533,18 +533,7 @@ cr_setup_state_model_allowed (CrSetupState *self,
   g_return_val_if_fail (CR_IS_SETUP_STATE (self), FALSE);
   g_return_val_if_fail (model != NULL, FALSE);
 
-  if (self->models == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < self->models->len; i++)
-    {
-      CrModel *m = g_ptr_array_index (self->models, i);
-
-      if (g_strcmp0 (m->id, model) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
+  return cr_model_list_contains (self->models, model);
 }
 
 CrChatResult *

@@ -83,3 +83,17 @@ cr_troubleshoot_lookup (const char *id)
 
   return NULL;
 }
+
+const char *
+cr_troubleshoot_for_endpoint (CrEndpointIssue issue)
+{
+  switch (issue)
+    {
+    case CR_ENDPOINT_ROOT_DOMAIN:
+    case CR_ENDPOINT_FULL_ENDPOINT:
+    case CR_ENDPOINT_TRAILING_SLASH:
+      return "404";
+    default:
+      return "verify";
+    }
+}

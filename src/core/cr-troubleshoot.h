@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "cr-endpoint.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -17,5 +19,9 @@ typedef struct {
 
 const CrTroubleshootRow *cr_troubleshoot_rows   (guint      *n_rows);
 const CrTroubleshootRow *cr_troubleshoot_lookup (const char *id);
+
+/* The row a base-URL mistake leads to: "404" when Cursor would get a "not
+ * found" (root domain, full endpoint, trailing slash), else "verify". */
+const char              *cr_troubleshoot_for_endpoint (CrEndpointIssue issue);
 
 G_END_DECLS
