@@ -12,6 +12,7 @@
 
 #include "cr-endpoint.h"
 #include "cr-endpoint-private.h"
+#include "cr-text.h"
 
 /* A base URL is short; anything longer is a paste gone wrong, and we never
  * want to copy a megabyte of it into a message. */
@@ -83,26 +84,17 @@ scan_invalid (Scan          *scan,
   scan->invalid_reason = reason;
 }
 
-/* Zero-width characters, BOMs and bidi marks are Unicode "format" characters. */
+/* Control characters, and what cr-text calls invisible. */
 static gboolean
 is_invisible (gunichar c)
 {
-  switch (g_unichar_type (c))
-    {
-    case G_UNICODE_CONTROL:
-    case G_UNICODE_FORMAT:
-    case G_UNICODE_LINE_SEPARATOR:
-    case G_UNICODE_PARAGRAPH_SEPARATOR:
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  return g_unichar_type (c) == G_UNICODE_CONTROL || cr_text_is_invisible (c);
 }
 
 static gboolean
 is_edge_junk (gunichar c)
 {
-  return g_unichar_isspace (c) || g_unichar_type (c) == G_UNICODE_FORMAT;
+  return g_unichar_isspace (c) || cr_text_is_invisible (c);
 }
 
 /* Finds the text between the white space and invisible characters a paste

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-key.h"
+#include "cr-text.h"
 
 #define KEY_PREFIX "sk-"
 #define KEY_PREFIX_LENGTH 3
@@ -78,7 +79,7 @@ normalise_into (const char *pasted,
 
       if (g_unichar_isspace (c))
         *o++ = ' ';
-      else if (g_unichar_type (c) != G_UNICODE_FORMAT)
+      else if (!cr_text_is_invisible (c))
         {
           const char *next = g_utf8_next_char (p);
 

@@ -63,16 +63,10 @@ op_claim (GTask *task)
 }
 
 /* Not a choice of backend: libsecret makes that one. Only the advice differs. */
-static gboolean
-in_sandbox (void)
-{
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-}
-
 static GError *
 no_service_error (void)
 {
-  if (in_sandbox ())
+  if (cr_keyring_in_sandbox ())
     return g_error_new_literal (CR_KEYRING_ERROR, CR_KEYRING_ERROR_NO_SERVICE,
                                 _("The keyring cannot be reached from the app’s sandbox. "
                                   "Install xdg-desktop-portal and gnome-keyring, log in "
@@ -386,4 +380,10 @@ _cr_keyring_op_run (GTask *task)
     }
 
   g_bus_get (G_BUS_TYPE_SESSION, cancellable, on_bus, task);
+}
+
+gboolean
+cr_keyring_in_sandbox (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
 }

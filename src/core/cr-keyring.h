@@ -65,4 +65,9 @@ void        cr_keyring_clear_async   (const char          *profile,
 gboolean    cr_keyring_clear_finish  (GAsyncResult        *result,
                                       GError             **error);
 
+/* TRUE inside the Flatpak sandbox, where libsecret keeps the key in the
+ * app's own keyring file through the Secret portal, not in the login
+ * keyring. */
+gboolean     cr_keyring_in_sandbox (void);
+
 G_END_DECLS

@@ -10,31 +10,26 @@
 
 #include "cr-text.h"
 
+gboolean
+cr_text_is_invisible (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 is_dropped (gunichar c)
 {
-  /* C0, DEL and C1 controls */
-  if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-    return TRUE;
-
-  switch (c)
-    {
-    case 0x061c:                  /* Arabic letter mark */
-    case 0x200b:                  /* zero-width space */
-    case 0x200e: case 0x200f:     /* LRM, RLM */
-    case 0x2060:                  /* word joiner */
-    case 0xfeff:                  /* BOM / zero-width no-break space */
-      return TRUE;
-    default:
-      break;
-    }
-
-  /* Bidi embeddings, overrides and isolates: they can reorder what the
-   * user reads. Tag characters can hide text. */
-  return (c >= 0x202a && c <= 0x202e) ||
-         (c >= 0x2066 && c <= 0x2069) ||
-         (c >= 0xfff9 && c <= 0xfffb) ||
-         (c >= 0xe0000 && c <= 0xe007f);
+  /* C0, DEL and C1 controls, and what cannot be seen but can reorder or
+   * hide what the user reads. */
+  return g_unichar_type (c) == G_UNICODE_CONTROL || cr_text_is_invisible (c);
 }
 
 static void

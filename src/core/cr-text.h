@@ -18,6 +18,11 @@ char        *cr_text_sanitize                (const char     *text,
                                               gssize          len,
                                               guint           max_chars);
 
+/* One definition of an invisible character, for every module that cleans
+ * text: zero-width characters, BOMs, bidi marks, embeddings, isolates and
+ * tags (Unicode "format" characters), and line or paragraph separators. */
+gboolean     cr_text_is_invisible            (gunichar        c);
+
 /* Two whole sentences as one text, with the separator the language uses
  * between sentences (a space in English, none in Chinese). Either may be
  * NULL. */

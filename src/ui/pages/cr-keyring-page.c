@@ -43,12 +43,6 @@ G_DEFINE_FINAL_TYPE (CrKeyringPage, cr_keyring_page, CR_TYPE_PAGE)
 /* Inside the Flatpak sandbox libsecret goes through the Secret portal and
  * keeps the key in the app's own keyring, not the login keyring. */
 static gboolean
-in_flatpak (void)
-{
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-}
-
-static gboolean
 is_saved (CrKeyringPage *self)
 {
   CrSetupState *state = cr_page_get_state (CR_PAGE (self));
@@ -81,7 +75,7 @@ static void
 show_saved (CrKeyringPage *self)
 {
   show_result (self, "emblem-ok-symbolic", "success", _("Key saved"),
-               in_flatpak ()
+               cr_keyring_in_sandbox ()
                ? _("It is in this app’s own keyring, kept by the desktop through the Secret portal.")
                : _("It is in your login keyring. You can see or remove it in Passwords and Keys."),
                FALSE);
@@ -225,7 +219,7 @@ cr_keyring_page_shown (CrPage *page)
                          cr_setup_state_get_base_url (state));
   adw_action_row_set_subtitle (self->url_row, url);
 
-  if (in_flatpak ())
+  if (cr_keyring_in_sandbox ())
     adw_action_row_set_subtitle (self->where_row,
                                  _("This app’s own keyring, kept by the desktop through the Secret portal. Other apps cannot read it."));
   else if (cr_setup_state_get_key_stored (state))
