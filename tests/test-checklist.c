@@ -1869,6 +1869,35 @@ test_cursor_ordering (Fixture       *f,
   run_result_clear (&r);
 }
 
+/* Several findings on one item: the most serious wins, with its symptom;
+ * the sentences add up. */
+static void
+test_item_findings (void)
+{
+  g_autoptr(CrCheckItem) check = cr_check_item_new ("quota", "Quota");
+  CrCheckFindings findings = CR_CHECK_FINDINGS_INIT;
+
+  cr_check_findings_add (&findings, CR_CHECK_WARNING, "cost", g_strdup ("No cap."), g_strdup ("Set a cap."));
+  cr_check_findings_add (&findings, CR_CHECK_FAILED, "403", g_strdup ("Nothing left."), NULL);
+  cr_check_findings_add (&findings, CR_CHECK_NEEDS_YOU, "verify", g_strdup ("Unknown."), g_strdup ("Look."));
+  cr_check_findings_add (&findings, CR_CHECK_PASSED, NULL, g_strdup ("Fine."), NULL);
+  cr_check_findings_apply (&findings, check);
+
+  g_assert_cmpint (cr_check_item_get_status (check), ==, CR_CHECK_FAILED);
+  g_assert_cmpstr (cr_check_item_get_symptom (check), ==, "403");
+  g_assert_cmpstr (cr_check_item_get_detail (check), ==, "No cap. Nothing left. Unknown. Fine.");
+  g_assert_cmpstr (cr_check_item_get_fix (check), ==, "Set a cap. Look.");
+  g_assert_null (findings.detail);
+
+  findings = (CrCheckFindings) CR_CHECK_FINDINGS_INIT;
+  cr_check_findings_add (&findings, CR_CHECK_WARNING, "cost", g_strdup ("No cap."), NULL);
+  cr_check_findings_add (&findings, CR_CHECK_NEEDS_YOU, "verify", g_strdup ("Unknown."), NULL);
+  cr_check_findings_apply (&findings, check);
+  g_assert_cmpint (cr_check_item_get_status (check), ==, CR_CHECK_NEEDS_YOU);
+  g_assert_cmpstr (cr_check_item_get_symptom (check), ==, "verify");
+  g_assert_null (cr_check_item_get_fix (check));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1882,6 +1911,7 @@ main (int   argc,
   g_test_add (path, Fixture, GINT_TO_POINTER (tls), fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/checklist/item/notify", test_item_notify);
+  g_test_add_func ("/checklist/item/findings", test_item_findings);
   g_test_add_func ("/checklist/item/status-enum", test_status_enum);
   g_test_add_func ("/checklist/judge/base-url", test_judge_base_url);
   g_test_add_func ("/checklist/judge/quota", test_judge_quota);

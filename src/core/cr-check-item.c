@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cr-check-item.h"
+#include "cr-text.h"
 
 struct _CrCheckItem
 {
@@ -326,4 +327,65 @@ cr_check_item_update (CrCheckItem   *self,
     }
 
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+static guint
+severity (CrCheckStatus status)
+{
+  switch (status)
+    {
+    case CR_CHECK_FAILED:
+      return 3;
+    case CR_CHECK_NEEDS_YOU:
+      return 2;
+    case CR_CHECK_WARNING:
+      return 1;
+    default:
+      return 0;
+    }
+}
+
+static void
+append_sentences (char       **text,
+                  const char  *more)
+{
+  char *joined = cr_text_join_sentences (*text, more);
+
+  g_free (*text);
+  *text = joined;
+}
+
+void
+cr_check_findings_add (CrCheckFindings *findings,
+                       CrCheckStatus    status,
+                       const char      *symptom,
+                       char            *detail,
+                       char            *fix)
+{
+  g_autofree char *owned_detail = detail;
+  g_autofree char *owned_fix = fix;
+
+  g_return_if_fail (findings != NULL);
+
+  if (severity (status) > severity (findings->status) || findings->symptom == NULL)
+    findings->symptom = symptom;
+  if (severity (status) > severity (findings->status))
+    findings->status = status;
+
+  if (owned_detail != NULL)
+    append_sentences (&findings->detail, owned_detail);
+  if (owned_fix != NULL)
+    append_sentences (&findings->fix, owned_fix);
+}
+
+void
+cr_check_findings_apply (CrCheckFindings *findings,
+                         CrCheckItem     *item)
+{
+  g_return_if_fail (findings != NULL);
+  g_return_if_fail (CR_IS_CHECK_ITEM (item));
+
+  cr_check_item_update (item, findings->status, findings->detail, findings->fix, findings->symptom);
+  g_clear_pointer (&findings->detail, g_free);
+  g_clear_pointer (&findings->fix, g_free);
 }

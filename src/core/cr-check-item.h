@@ -61,4 +61,26 @@ void           cr_check_item_update      (CrCheckItem   *self,
                                           const char    *fix,
                                           const char    *symptom);
 
+/* Several findings about one item, one way for every check: the most
+ * serious status wins (failed, then needs you, then warning, then passed)
+ * with its symptom, and the sentences add up, whole. Start with
+ * CR_CHECK_FINDINGS_INIT; _apply() updates the item and clears. */
+typedef struct {
+  CrCheckStatus  status;
+  char          *detail;
+  char          *fix;
+  const char    *symptom;
+} CrCheckFindings;
+
+#define CR_CHECK_FINDINGS_INIT { CR_CHECK_PASSED, NULL, NULL, NULL }
+
+/* Takes @detail and @fix (either may be NULL). */
+void           cr_check_findings_add     (CrCheckFindings *findings,
+                                          CrCheckStatus    status,
+                                          const char      *symptom,
+                                          char            *detail,
+                                          char            *fix);
+void           cr_check_findings_apply   (CrCheckFindings *findings,
+                                          CrCheckItem     *item);
+
 G_END_DECLS

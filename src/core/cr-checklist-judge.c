@@ -118,43 +118,8 @@ cr_checklist_judge_base_url (CrCheckItem               *item,
 
 /* Collects the findings of one item: the worst status wins, and every
  * finding adds a sentence to the detail and to the fix. */
-typedef struct {
-  CrCheckStatus  status;
-  GString       *detail;
-  GString       *fix;
-  const char    *symptom;
-} Verdict;
-
 static void
-verdict_add (Verdict       *verdict,
-             CrCheckStatus  status,
-             const char    *symptom,
-             char          *detail,
-             char          *fix)
-{
-  g_autofree char *owned_detail = detail;
-  g_autofree char *owned_fix = fix;
-  gboolean worse = status == CR_CHECK_FAILED && verdict->status != CR_CHECK_FAILED;
-
-  if (worse || verdict->symptom == NULL)
-    verdict->symptom = symptom;
-  if (verdict->status != CR_CHECK_FAILED)
-    verdict->status = status;
-
-  if (verdict->detail->len > 0)
-    g_string_append_c (verdict->detail, ' ');
-  g_string_append (verdict->detail, owned_detail);
-
-  if (owned_fix != NULL)
-    {
-      if (verdict->fix->len > 0)
-        g_string_append_c (verdict->fix, ' ');
-      g_string_append (verdict->fix, owned_fix);
-    }
-}
-
-static void
-judge_quota_failures (Verdict            *verdict,
+judge_quota_failures (CrCheckFindings    *verdict,
                       const CrTokenUsage *usage,
                       const char         *model,
                       gint64              now)
@@ -164,25 +129,25 @@ judge_quota_failures (Verdict            *verdict,
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (usage->expires_at);
       g_autofree char *date = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
 
-      verdict_add (verdict, CR_CHECK_FAILED, "401",
+      cr_check_findings_add (verdict, CR_CHECK_FAILED, "401",
                    g_strdup_printf (_("This token expired on %s."), date),
                    g_strdup (_("Extend the token in Crazyrouter, or create a new one for Cursor.")));
     }
 
   if (!usage->unlimited_quota && usage->total_available <= 0)
-    verdict_add (verdict, CR_CHECK_FAILED, "401",
+    cr_check_findings_add (verdict, CR_CHECK_FAILED, "401",
                  g_strdup (_("This token’s quota is used up.")),
                  g_strdup (_("Raise the token’s quota in Crazyrouter.")));
 
   if (usage->model_limits_enabled
       && (usage->model_limits == NULL || !g_strv_contains ((const char * const *) usage->model_limits, model)))
-    verdict_add (verdict, CR_CHECK_FAILED, "403",
+    cr_check_findings_add (verdict, CR_CHECK_FAILED, "403",
                  g_strdup_printf (_("%s is not in this token’s model allowlist."), model),
                  g_strdup_printf (_("Allow %s in the token’s settings in Crazyrouter."), model));
 }
 
 static void
-judge_quota_warnings (Verdict            *verdict,
+judge_quota_warnings (CrCheckFindings    *verdict,
                       const CrTokenUsage *usage,
                       const char         *model)
 {
@@ -192,12 +157,12 @@ judge_quota_warnings (Verdict            *verdict,
                                                                  : cr_models_recommended_list ();
 
   if (usage->unlimited_quota)
-    verdict_add (verdict, CR_CHECK_WARNING, "cost",
+    cr_check_findings_add (verdict, CR_CHECK_WARNING, "cost",
                  g_strdup (_("The token has no quota cap.")),
                  g_strdup (_("Give the token a quota cap so Cursor has its own budget: strongly recommended.")));
 
   if (!usage->model_limits_enabled)
-    verdict_add (verdict, CR_CHECK_WARNING, "cost",
+    cr_check_findings_add (verdict, CR_CHECK_WARNING, "cost",
                  g_strdup (_("The model allowlist is off, so this token may use every model.")),
                  g_strdup_printf (_("Turn on the allowlist and keep only the models Cursor should use, such as %s."),
                                   suggested));
@@ -205,7 +170,7 @@ judge_quota_warnings (Verdict            *verdict,
     {
       g_autofree char *names = g_strjoinv (", ", usage->model_limits);
 
-      verdict_add (verdict, CR_CHECK_WARNING, "cost",
+      cr_check_findings_add (verdict, CR_CHECK_WARNING, "cost",
                    g_strdup_printf (_("The allowlist has %u models (%s), more than Cursor needs."),
                                     n_limits, names),
                    g_strdup_printf (_("Keep only the models Cursor should use, such as %s."), suggested));
@@ -237,8 +202,7 @@ cr_checklist_judge_quota (CrCheckItem        *item,
                           const char         *model,
                           gint64              now)
 {
-  Verdict verdict = { CR_CHECK_PASSED, NULL, NULL, NULL };
-  g_autofree char *good = NULL;
+  CrCheckFindings verdict = CR_CHECK_FINDINGS_INIT;
 
   g_return_if_fail (CR_IS_CHECK_ITEM (item));
   g_return_if_fail (usage != NULL);
@@ -246,24 +210,13 @@ cr_checklist_judge_quota (CrCheckItem        *item,
   if (model == NULL)
     model = CR_DEFAULT_MODEL;
 
-  verdict.detail = g_string_new (NULL);
-  verdict.fix = g_string_new (NULL);
-
   judge_quota_failures (&verdict, usage, model, now);
   judge_quota_warnings (&verdict, usage, model);
 
-  if (verdict.detail->len == 0)
-    {
-      good = describe_good_quota (usage, model);
-      g_string_append (verdict.detail, good);
-    }
+  if (verdict.detail == NULL)
+    verdict.detail = describe_good_quota (usage, model);
 
-  cr_check_item_update (item, verdict.status, verdict.detail->str,
-                        verdict.fix->len > 0 ? verdict.fix->str : NULL,
-                        verdict.symptom);
-
-  g_string_free (verdict.detail, TRUE);
-  g_string_free (verdict.fix, TRUE);
+  cr_check_findings_apply (&verdict, item);
 }
 
 void

@@ -321,60 +321,8 @@ cr_cursor_judge_base_url (CrCheckItem            *item,
 
 /* ---- The model ---------------------------------------------------------- */
 
-/* Findings of one item: the most serious status wins, the sentences add up. */
-typedef struct {
-  CrCheckStatus  status;
-  char          *detail;
-  char          *fix;
-  const char    *symptom;
-} Findings;
-
-static guint
-severity (CrCheckStatus status)
-{
-  switch (status)
-    {
-    case CR_CHECK_FAILED:
-      return 3;
-    case CR_CHECK_NEEDS_YOU:
-      return 2;
-    case CR_CHECK_WARNING:
-      return 1;
-    default:
-      return 0;
-    }
-}
-
 static void
-findings_add (Findings      *findings,
-              CrCheckStatus  status,
-              const char    *symptom,
-              char          *detail,
-              char          *fix)
-{
-  g_autofree char *owned_detail = detail;
-  g_autofree char *owned_fix = fix;
-  g_autofree char *joined = NULL;
-
-  if (severity (status) > severity (findings->status) || findings->symptom == NULL)
-    findings->symptom = symptom;
-  if (severity (status) > severity (findings->status))
-    findings->status = status;
-
-  /* Whole sentences, each translated, joined as the language joins them. */
-  joined = cr_text_join_sentences (findings->detail, owned_detail);
-  g_free (findings->detail);
-  findings->detail = g_steal_pointer (&joined);
-  if (owned_fix != NULL)
-    {
-      joined = cr_text_join_sentences (findings->fix, owned_fix);
-      g_free (findings->fix);
-      findings->fix = g_steal_pointer (&joined);
-    }
-}
-
-static void
-judge_model_enabled (Findings               *findings,
+judge_model_enabled (CrCheckFindings        *findings,
                      const CrCursorSnapshot *snapshot,
                      const char             *model)
 {
@@ -384,18 +332,18 @@ judge_model_enabled (Findings               *findings,
   switch (cr_cursor_snapshot_model_enabled (snapshot, model))
     {
     case CR_CURSOR_ON:
-      findings_add (findings, CR_CHECK_PASSED, NULL,
+      cr_check_findings_add (findings, CR_CHECK_PASSED, NULL,
                     g_strdup_printf (_("%s is enabled in Cursor."), model), NULL);
       break;
     case CR_CURSOR_OFF:
-      findings_add (findings, CR_CHECK_FAILED, "no-models",
+      cr_check_findings_add (findings, CR_CHECK_FAILED, "no-models",
                     g_strdup_printf (switched_off ? _("%s is switched off in Cursor.")
                                                   : _("%s is not enabled in Cursor."), model),
                     g_strdup_printf (_(FIX_MODEL), model));
       break;
     case CR_CURSOR_UNKNOWN:
     default:
-      findings_add (findings, CR_CHECK_NEEDS_YOU, NULL,
+      cr_check_findings_add (findings, CR_CHECK_NEEDS_YOU, NULL,
                     g_strdup_printf (_("Cursor’s settings do not say whether %s is enabled."), model),
                     g_strdup_printf (_(FIX_MODEL), model));
       break;
@@ -405,7 +353,7 @@ judge_model_enabled (Findings               *findings,
 /* Cursor sends claude-… and gemini-… names to its own Anthropic and Google
  * key slots, whatever the OpenAI override says (cr-models' table). */
 static void
-judge_model_slots (Findings               *findings,
+judge_model_slots (CrCheckFindings        *findings,
                    const CrCursorSnapshot *snapshot,
                    const char             *model)
 {
@@ -429,7 +377,7 @@ judge_model_slots (Findings               *findings,
   recommended = cr_models_recommended_list ();
   use = g_strdup_printf (_("For your gateway, use models whose names Cursor sends to the OpenAI key, "
                            "such as %s."), recommended);
-  findings_add (findings, CR_CHECK_WARNING, "custom-models",
+  cr_check_findings_add (findings, CR_CHECK_WARNING, "custom-models",
                 g_strdup_printf (_("Cursor sends models whose names begin with “claude-” or “gemini-” "
                                    "(%s) to its own Anthropic or Google key, not to the OpenAI base URL, "
                                    "so they do not go through your gateway."), names),
@@ -443,7 +391,7 @@ cr_cursor_judge_model (CrCheckItem            *item,
                        const CrCursorSnapshot *snapshot,
                        const char             *model)
 {
-  Findings findings = { CR_CHECK_PASSED, NULL, NULL, NULL };
+  CrCheckFindings findings = CR_CHECK_FINDINGS_INIT;
 
   g_return_if_fail (CR_IS_CHECK_ITEM (item));
   g_return_if_fail (snapshot != NULL);
@@ -461,10 +409,7 @@ cr_cursor_judge_model (CrCheckItem            *item,
   judge_model_enabled (&findings, snapshot, model);
   judge_model_slots (&findings, snapshot, model);
 
-  cr_check_item_update (item, findings.status, findings.detail, findings.fix, findings.symptom);
-
-  g_free (findings.detail);
-  g_free (findings.fix);
+  cr_check_findings_apply (&findings, item);
 }
 
 /* ---- Verify --------------------------------------------------------------- */
