@@ -301,9 +301,6 @@ test_list_model (Fixture       *f,
   /* Before any run only Tab Completion is known. */
   assert_item (f, CR_CHECK_KEY, CR_CHECK_PENDING, NULL);
   assert_item (f, CR_CHECK_TAB_COMPLETION, CR_CHECK_NEEDS_YOU, "tab");
-  g_assert_null (cr_checklist_get_models (f->list));
-  g_assert_null (cr_checklist_get_chat_result (f->list));
-  g_assert_null (cr_checklist_get_token_usage (f->list));
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
   cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
@@ -531,8 +528,6 @@ test_run_good (Fixture       *f,
 {
   RunResult r = { 0, };
   guint requests;
-  GPtrArray *models;
-  gboolean has_default = FALSE;
 
   cr_checklist_set_key (f->list, CR_TEST_TOKEN_GOOD);
   run_and_wait (f, &r);
@@ -563,15 +558,9 @@ test_run_good (Fixture       *f,
   /* Two of the 20 reads new-api allows in 20 minutes. */
   g_assert_cmpuint (cr_test_gateway_get_critical_count (f->server), ==, 2);
 
-  models = cr_checklist_get_models (f->list);
-  g_assert_nonnull (models);
-  for (guint i = 0; i < models->len; i++)
-    if (g_strcmp0 (((CrModel *) g_ptr_array_index (models, i))->id, CR_DEFAULT_MODEL) == 0)
-      has_default = TRUE;
-  g_assert_true (has_default);
-  g_assert_nonnull (cr_checklist_get_chat_result (f->list));
-  g_assert_nonnull (cr_checklist_get_token_usage (f->list));
-  g_assert_true (cr_checklist_get_token_usage (f->list)->model_limits_enabled);
+  /* What the gateway said is in the items' own words. */
+  assert_detail_contains (f, CR_CHECK_MODEL, CR_DEFAULT_MODEL " is among the models this token may use");
+  assert_detail_contains (f, CR_CHECK_QUOTA, "allowlist");
 
   /* Acknowledging Tab Completion is immediate and sends nothing. */
   requests = cr_test_gateway_get_request_count (f->server);
@@ -603,7 +592,6 @@ test_run_bad_key (Fixture       *f,
   assert_item (f, CR_CHECK_CHAT, CR_CHECK_NEEDS_YOU, NULL);
   assert_item (f, CR_CHECK_LOGS, CR_CHECK_NEEDS_YOU, NULL);
   g_assert_false (cr_checklist_get_ok (f->list));
-  g_assert_null (cr_checklist_get_models (f->list));
 
   /* The chat request is never sent with a key the gateway refused. */
   g_assert_cmpuint (cr_test_gateway_count_path (f->server, PATH_MODELS), ==, 1);
@@ -977,7 +965,6 @@ test_run_cancel_logs (Fixture       *f,
   assert_item (f, CR_CHECK_QUOTA, CR_CHECK_PASSED, NULL);
   assert_item (f, CR_CHECK_LOGS, CR_CHECK_PENDING, NULL);
   g_assert_null (cr_check_item_get_detail (item (f, CR_CHECK_LOGS)));
-  g_assert_nonnull (cr_checklist_get_chat_result (f->list));
 
   g_signal_handlers_disconnect_by_data (item (f, CR_CHECK_CHAT), f->server);
   run_result_clear (&r);

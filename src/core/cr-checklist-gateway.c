@@ -240,8 +240,6 @@ on_usage (GObject      *source,
         {
           cr_checklist_judge_quota (self->items[ITEM_QUOTA], usage, run->model,
                                     g_get_real_time () / G_USEC_PER_SEC);
-          g_clear_pointer (&self->token_usage, cr_token_usage_free);
-          self->token_usage = g_steal_pointer (&usage);
         }
       else
         {

@@ -96,7 +96,6 @@ struct _CrChecklist
 
   GPtrArray     *models;
   CrChatResult  *chat_result;
-  CrTokenUsage  *token_usage;
   gint64         quota_per_unit;       /* 0: not known */
 
   /* What the Cursor watch needs after a run: its gateway (with the record

@@ -299,7 +299,6 @@ cr_checklist_finalize (GObject *object)
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->chat_result, cr_chat_result_free);
-  g_clear_pointer (&self->token_usage, cr_token_usage_free);
   g_clear_pointer (&self->cursor_config, g_free);
   g_clear_pointer (&self->cursor_roots, g_strfreev);
   g_clear_pointer (&self->previous_version, g_free);
@@ -497,7 +496,6 @@ clear_results (CrChecklist *self)
 {
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->chat_result, cr_chat_result_free);
-  g_clear_pointer (&self->token_usage, cr_token_usage_free);
   g_clear_pointer (&self->cursor_snapshot, cr_cursor_snapshot_free);
   g_clear_pointer (&self->cursor_history, cr_cursor_history_free);
   g_clear_pointer (&self->verify_model, g_free);
@@ -703,31 +701,6 @@ gboolean
 cr_checklist_get_ok (CrChecklist *self)
 {
   return cr_checklist_count (self, CR_CHECK_FAILED) == 0;
-}
-
-/* The results below belong to the checklist: valid until the next run. */
-GPtrArray *
-cr_checklist_get_models (CrChecklist *self)
-{
-  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
-
-  return self->models;
-}
-
-CrChatResult *
-cr_checklist_get_chat_result (CrChecklist *self)
-{
-  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
-
-  return self->chat_result;
-}
-
-CrTokenUsage *
-cr_checklist_get_token_usage (CrChecklist *self)
-{
-  g_return_val_if_fail (CR_IS_CHECKLIST (self), NULL);
-
-  return self->token_usage;
 }
 
 CrCursorSnapshot *

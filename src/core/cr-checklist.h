@@ -119,10 +119,6 @@ guint          cr_checklist_count_in_section  (CrChecklist   *self,
 /* TRUE when no item failed (warnings and needs-you do not fail a run). */
 gboolean       cr_checklist_get_ok            (CrChecklist   *self);
 
-/* Results the wizard shows beside the items (NULL before they are known). */
-GPtrArray     *cr_checklist_get_models        (CrChecklist   *self);
-CrChatResult  *cr_checklist_get_chat_result   (CrChecklist   *self);
-CrTokenUsage  *cr_checklist_get_token_usage   (CrChecklist   *self);
 /* With the Cursor section: what was read, and how it compares with what was
  * remembered (NULL before the settings are read, or when the section is off).
  * Remember them for next time with cr_cursor_history_to_remember(). */

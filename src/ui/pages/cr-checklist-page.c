@@ -22,6 +22,7 @@
 #include "cr-troubleshoot-view.h"
 #include "cr-checklist-page.h"
 #include "cr-report.h"
+#include "cr-text.h"
 
 struct _CrChecklistPage
 {
@@ -264,10 +265,9 @@ cursor_status_text (const CrCursorSnapshot *snapshot,
       return g_strdup (_("Cursor not found on this computer — check these by hand."));
     case CR_CURSOR_UNREADABLE:
     default:
-      /* Translators: %s is a sentence that says why, e.g. "Cursor’s settings file is damaged." */
-      return g_strdup_printf (_("%s Until then, check these by hand."),
-                              snapshot->reason != NULL ? snapshot->reason
-                                                       : _("Cursor’s settings could not be read."));
+      return cr_text_join_sentences (snapshot->reason != NULL ? snapshot->reason
+                                                              : _("Cursor’s settings could not be read."),
+                                     _("Until then, check these by hand."));
     }
 }
 
