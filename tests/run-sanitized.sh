@@ -131,18 +131,23 @@ if [ "$seconds" -gt 0 ]; then
     echo $? >"$work/$name/rc"
   }
 
-  running=0
+  # $jobs at a time, each waited for by its own pid: a bare `wait` after
+  # `wait -n` was seen to return before the last fuzzer had finished.
+  pids=()
   for name in "${fuzz_targets[@]}"; do
     run_fuzzer "$name" &
-    running=$((running + 1))
-    if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+    pids+=($!)
+    if [ "${#pids[@]}" -ge "$jobs" ]; then
+      wait "${pids[0]}" || true
+      pids=("${pids[@]:1}")
+    fi
   done
-  wait || true
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
 
   printf '%-9s %7s %10s %8s %6s %6s %7s  %s\n' target seconds runs exec/s cov new rss-MB result
   for name in "${fuzz_targets[@]}"; do
     log="$work/$name/log"
-    rc=$(cat "$work/$name/rc")
+    rc=$(cat "$work/$name/rc" 2>/dev/null || echo 125)
     fstat () { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
     result=ok

@@ -314,7 +314,8 @@ redact_key (CrGateway  *self,
       gsize len = secrets[i] ? strlen (secrets[i]) : 0;
       guint8 *hit;
 
-      if (len < 4)
+      /* An empty body has no data at all, which memmem() must not get. */
+      if (len < 4 || body->len < len)
         continue;
       while ((hit = memmem (body->data, body->len, secrets[i], len)) != NULL)
         memset (hit, '*', len);
