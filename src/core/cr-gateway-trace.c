@@ -38,9 +38,22 @@ print_trace (SoupLogger         *logger,
              const char         *data,
              gpointer            user_data)
 {
-  g_autofree char *safe = trace_safe (user_data, data);
+  /* The session can outlive its gateway while a request is still out. */
+  g_autoptr(CrGateway) self = g_weak_ref_get (user_data);
+  g_autofree char *safe = NULL;
 
-  trace_add (user_data, g_strdup_printf ("%c %s", direction, safe));
+  if (self == NULL)
+    return;
+
+  safe = trace_safe (self, data);
+  trace_add (self, g_strdup_printf ("%c %s", direction, safe));
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 /* Always kept (the last lines, for "Copy Diagnostic Report"), and printed
@@ -50,9 +63,11 @@ void
 _cr_gateway_attach_trace (CrGateway *self)
 {
   SoupLogger *logger;
+  GWeakRef *gateway = g_new0 (GWeakRef, 1);
 
+  g_weak_ref_init (gateway, self);
   logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-  soup_logger_set_printer (logger, print_trace, self, NULL);
+  soup_logger_set_printer (logger, print_trace, gateway, weak_ref_free);
   soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
   g_object_unref (logger);
 }
