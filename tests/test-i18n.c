@@ -272,13 +272,37 @@ test_catalog_is_used (void)
 }
 
 static void
+on_models (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* The gateway is asked for Chinese, so its own messages come in Chinese. */
+static void
 test_accept_language (void)
 {
-  g_autofree char *language = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrTestGateway) gateway = cr_test_gateway_new (FALSE, 0, &error);
+  g_autoptr(CrGateway) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  const char *asked;
 
+  g_assert_no_error (error);
   g_assert_cmpstr (g_get_language_names ()[0], ==, "zh_CN");
-  language = cr_gateway_language_from_locale (g_get_language_names ()[0]);
-  g_assert_cmpstr (language, ==, "zh-CN");
+  client = cr_gateway_new (cr_test_gateway_get_base_url (gateway), "sk-demo-revoked-long-ago");
+  cr_gateway_list_models_async (client, NULL, on_models, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  models = cr_gateway_list_models_finish (client, result, &error);
+
+  asked = cr_test_gateway_get_last_header (gateway, "Accept-Language");
+  g_test_message ("Accept-Language: %s", asked);
+  g_assert_true (asked != NULL && g_ascii_strncasecmp (asked, "zh", 2) == 0);
+  g_assert_error (error, CR_GATEWAY_ERROR, CR_GATEWAY_ERROR_UNAUTHORIZED);
+  g_assert_true (g_str_has_prefix (cr_gateway_error_get_server_message (error), "无效的令牌"));
 }
 
 static char *

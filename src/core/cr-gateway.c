@@ -96,14 +96,16 @@ cr_gateway_class_init (CrGatewayClass *klass)
 static void
 cr_gateway_init (CrGateway *self)
 {
+  /* Accept-Language from the person's languages, as libsoup puts them:
+   * new-api answers in the first it knows. */
   self->session = soup_session_new_with_options ("user-agent", "crazyrouter-setup/" PACKAGE_VERSION,
                                                  "max-conns-per-host", 6,
+                                                 "accept-language-auto", TRUE,
                                                  NULL);
   _cr_gateway_attach_trace (self);
   self->timeout_ms = CR_GATEWAY_DEFAULT_TIMEOUT * 1000;
   self->max_body = CR_GATEWAY_DEFAULT_MAX_BODY;
   self->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_sent_request_free);
-  self->language = cr_gateway_language_from_locale (g_get_language_names ()[0]);
 }
 
 CrGateway *
@@ -146,9 +148,7 @@ cr_gateway_set_language (CrGateway  *self,
   g_return_if_fail (CR_IS_GATEWAY (self));
 
   g_free (self->language);
-  self->language = (language && *language)
-    ? g_strdup (language)
-    : cr_gateway_language_from_locale (g_get_language_names ()[0]);
+  self->language = language != NULL && *language != '\0' ? g_strdup (language) : NULL;
 }
 
 void
@@ -168,30 +168,6 @@ cr_gateway_set_tls_database (CrGateway    *self,
     }
 
   soup_session_set_tls_database (self->session, database);
-}
-
-char *
-cr_gateway_language_from_locale (const char *locale)
-{
-  g_autofree char *language = NULL;
-
-  if (locale == NULL)
-    return g_strdup ("en");
-
-  language = g_strndup (locale, strcspn (locale, ".@"));
-  if (*language == '\0' || strcmp (language, "C") == 0 || strcmp (language, "POSIX") == 0)
-    return g_strdup ("en");
-
-  /* A header value: only what a language tag may hold. */
-  for (char *p = language; *p != '\0'; p++)
-    {
-      if (*p == '_')
-        *p = '-';
-      else if (!g_ascii_isalnum (*p) && *p != '-')
-        return g_strdup ("en");
-    }
-
-  return g_steal_pointer (&language);
 }
 
 /* Scheme, host and port: the only place the key may go. A redirect from
@@ -597,7 +573,8 @@ send_message (GTask *task)
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (req->message);
-  soup_message_headers_replace (headers, "Accept-Language", self->language);
+  if (self->language != NULL)
+    soup_message_headers_replace (headers, "Accept-Language", self->language);
   if (req->kind == REQUEST_PREFLIGHT)
     {
       /* A browser's preflight carries no credentials. */

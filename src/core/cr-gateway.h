@@ -49,12 +49,10 @@ CrGateway    *cr_gateway_new                  (const char     *base_url,
 const char   *cr_gateway_get_base_url         (CrGateway      *self);
 void          cr_gateway_set_timeout          (CrGateway      *self,
                                                guint           seconds);
-/* "en", "zh-CN" …: sent as Accept-Language. Default: from the locale. */
+/* "en", "zh-CN" …: sent as Accept-Language instead of what libsoup
+ * takes from the person's languages (NULL: back to that). */
 void          cr_gateway_set_language         (CrGateway      *self,
                                                const char     *language);
-/* "zh_CN.UTF-8" -> "zh-CN", "C" or "POSIX" -> "en": the Accept-Language
- * value for a locale name as g_get_language_names() gives it. */
-char         *cr_gateway_language_from_locale (const char    *locale);
 /* Tests use this to trust their own throwaway CA; the default is the system's. */
 void          cr_gateway_set_tls_database     (CrGateway      *self,
                                                GTlsDatabase   *database);
