@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 /* A DNS name or an IP literal (an IPv6 zone id included); NULL is not. */
 gboolean  _cr_endpoint_host_is_well_formed (const char *host);
 
-/* scheme://host[:port]path, with an IPv6 @host in brackets; @port -1 for
- * none. The parts are used as they are: nothing is escaped but a zone's "%". */
+/* scheme://host[:port]path with g_uri_join(): an IPv6 @host in brackets
+ * and its zone's "%" escaped; @port -1 for none; @path used as it is. */
 char     *_cr_endpoint_build_url           (const char *scheme,
                                             const char *host,
                                             int         port,

@@ -52,28 +52,9 @@ _cr_endpoint_build_url (const char *scheme,
                         int         port,
                         const char *path)
 {
-  GString *url = g_string_new (scheme);
-
-  g_string_append (url, "://");
-  if (strchr (host, ':') != NULL)
-    {
-      /* An IPv6 literal; a zone id's "%" must be escaped again. */
-      g_autofree char *escaped = NULL;
-      g_auto(GStrv) parts = g_strsplit (host, "%", -1);
-
-      escaped = g_strjoinv ("%25", parts);
-      g_string_append_printf (url, "[%s]", escaped);
-    }
-  else
-    {
-      g_string_append (url, host);
-    }
-
-  if (port != -1)
-    g_string_append_printf (url, ":%d", port);
-  g_string_append (url, path);
-
-  return g_string_free (url, FALSE);
+  /* GLib brackets an IPv6 host and escapes a zone's "%"; the path is used
+   * as it is, already encoded. */
+  return g_uri_join (G_URI_FLAGS_ENCODED_PATH, scheme, NULL, host, port, path, NULL, NULL);
 }
 
 char *
