@@ -13,7 +13,7 @@ struct _CrTroubleshootView
 {
   AdwBin               parent_instance;
 
-  AdwPreferencesGroup *group;          /* the template's top widget: not bound */
+  AdwPreferencesGroup *group;
 
   /* id → AdwExpanderRow (owned by the group) */
   GHashTable          *rows;
@@ -131,7 +131,6 @@ cr_troubleshoot_view_dispose (GObject *object)
   CrTroubleshootView *self = CR_TROUBLESHOOT_VIEW (object);
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
-  self->group = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), CR_TYPE_TROUBLESHOOT_VIEW);
 
   G_OBJECT_CLASS (cr_troubleshoot_view_parent_class)->dispose (object);
@@ -147,6 +146,8 @@ cr_troubleshoot_view_class_init (CrTroubleshootViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/crazyrouter/SetupAssistant/cr-troubleshoot-view.ui");
+  /* The group, not the template's top widget (a box, left unbound). */
+  gtk_widget_class_bind_template_child (widget_class, CrTroubleshootView, group);
 }
 
 static void
@@ -156,8 +157,6 @@ cr_troubleshoot_view_init (CrTroubleshootView *self)
   guint n_entries;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* As every page: the top widget is the bin's child, not a bound one. */
-  self->group = ADW_PREFERENCES_GROUP (adw_bin_get_child (ADW_BIN (self)));
   self->rows = g_hash_table_new (g_str_hash, g_str_equal);
 
   entries = cr_troubleshoot_rows (&n_entries);
